@@ -1,0 +1,6 @@
+//! The `comptoir` command's library: load a shop repository, validate it, render it
+//! through a theme for every store, locale and currency, and write the result
+//! atomically; `serve` adds file watching and live reload.
+
+pub mod diagnostics;
+pub mod output;
