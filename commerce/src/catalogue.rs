@@ -107,10 +107,7 @@ impl Product {
         if self.variants.is_empty() {
             vec![self.sku.as_str()]
         } else {
-            self.variants
-                .iter()
-                .map(|variant| variant.sku.as_str())
-                .collect()
+            self.variants.iter().map(|variant| variant.sku.as_str()).collect()
         }
     }
 }

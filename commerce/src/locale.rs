@@ -19,9 +19,8 @@ impl Locale {
         };
         let language_ok =
             (2..=3).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_lowercase());
-        let region_ok = region.is_none_or(|region| {
-            region.len() == 2 && region.bytes().all(|b| b.is_ascii_uppercase())
-        });
+        let region_ok =
+            region.is_none_or(|region| region.len() == 2 && region.bytes().all(|b| b.is_ascii_uppercase()));
         if language_ok && region_ok {
             Ok(Locale(tag.to_owned()))
         } else {

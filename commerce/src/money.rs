@@ -68,10 +68,7 @@ impl Currency {
             })
             .ok_or_else(|| {
                 let known: Vec<&str> = CURRENCIES.iter().map(|(code, _, _)| *code).collect();
-                format!(
-                    "unknown currency `{code}`: expected one of {}",
-                    known.join(", ")
-                )
+                format!("unknown currency `{code}`: expected one of {}", known.join(", "))
             })
     }
 
@@ -95,10 +92,7 @@ impl Currency {
 
     /// Whether the symbol is a sign (`€`, `$`) rather than letters (`CHF`).
     fn symbol_is_sign(&self) -> bool {
-        !self
-            .symbol()
-            .chars()
-            .all(|c| c.is_ascii_uppercase() || c == ' ')
+        !self.symbol().chars().all(|c| c.is_ascii_uppercase() || c == ' ')
     }
 }
 
@@ -182,10 +176,7 @@ impl Money {
 
     /// Zero in `currency`.
     pub const fn zero(currency: Currency) -> Self {
-        Money {
-            amount: 0,
-            currency,
-        }
+        Money { amount: 0, currency }
     }
 
     /// Parses a decimal price such as `24.90` or `24,90` exactly. The amount may not
@@ -209,11 +200,7 @@ impl Money {
         Self::parse_decimal(&text, currency)
     }
 
-    fn from_decimal_exact(
-        decimal: Decimal,
-        text: &str,
-        currency: Currency,
-    ) -> Result<Self, AmountError> {
+    fn from_decimal_exact(decimal: Decimal, text: &str, currency: Currency) -> Result<Self, AmountError> {
         if decimal.is_sign_negative() && !decimal.is_zero() {
             return Err(AmountError::Negative {
                 value: text.to_owned(),
@@ -228,10 +215,12 @@ impl Money {
             });
         }
         let minor = decimal * Decimal::from(10_i64.pow(exponent));
-        let amount = i64::try_from(minor.trunc().mantissa() / 10_i128.pow(minor.trunc().scale()))
-            .map_err(|_| AmountError::TooLarge {
-            value: text.to_owned(),
-        })?;
+        let amount =
+            i64::try_from(minor.trunc().mantissa() / 10_i128.pow(minor.trunc().scale())).map_err(|_| {
+                AmountError::TooLarge {
+                    value: text.to_owned(),
+                }
+            })?;
         Ok(Money { amount, currency })
     }
 
@@ -252,11 +241,7 @@ impl Money {
 
     /// The amount in major units with a dot, as feeds and schema.org expect: `129.90`.
     pub fn to_plain_string(&self) -> String {
-        format!(
-            "{:.*}",
-            self.currency.exponent() as usize,
-            self.to_decimal()
-        )
+        format!("{:.*}", self.currency.exponent() as usize, self.to_decimal())
     }
 
     /// Adds two amounts of the same currency; `None` on a currency mismatch or overflow.

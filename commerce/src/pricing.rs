@@ -78,11 +78,8 @@ pub fn resolve_price(
                 .currencies
                 .get(currency.code())
                 .ok_or(PriceError::NoRate { currency })?;
-            return convert(base, currency, rule.rate.0, rule.rounding).ok_or_else(|| {
-                PriceError::Overflow {
-                    sku: sku.to_owned(),
-                }
-            });
+            return convert(base, currency, rule.rate.0, rule.rounding)
+                .ok_or_else(|| PriceError::Overflow { sku: sku.to_owned() });
         }
     }
     Err(PriceError::Missing {
@@ -104,11 +101,9 @@ fn explicit_in_chain(
     let mut current = list.to_owned();
     let mut visited = vec![current.clone()];
     loop {
-        let found = tables.iter().find_map(|table| {
-            table
-                .get(&current)
-                .and_then(|amounts| amounts.get(&currency))
-        });
+        let found = tables
+            .iter()
+            .find_map(|table| table.get(&current).and_then(|amounts| amounts.get(&currency)));
         if let Some(money) = found {
             let found_includes_tax = settings.price_list(&current).includes_tax;
             let amount = match (found_includes_tax, wanted_includes_tax) {
@@ -133,12 +128,7 @@ fn explicit_in_chain(
 
 /// Converts an amount into `currency` at `rate` (units of `currency` per unit of the
 /// amount's currency), then applies the rounding rule.
-pub fn convert(
-    amount: Money,
-    currency: Currency,
-    rate: Decimal,
-    rounding: Rounding,
-) -> Option<Money> {
+pub fn convert(amount: Money, currency: Currency, rate: Decimal, rounding: Rounding) -> Option<Money> {
     let converted = amount.to_decimal().checked_mul(rate)?;
     let rounded = apply_rounding(converted, currency, rounding);
     Money::from_decimal_rounded(rounded, currency)
@@ -149,9 +139,7 @@ pub fn apply_rounding(value: Decimal, currency: Currency, rounding: Rounding) ->
     let exponent = currency.exponent();
     match rounding {
         Rounding::Minor => round_half_up(value, exponent),
-        Rounding::Nickel if exponent >= 2 => {
-            round_half_up(value * Decimal::from(20), 0) / Decimal::from(20)
-        }
+        Rounding::Nickel if exponent >= 2 => round_half_up(value * Decimal::from(20), 0) / Decimal::from(20),
         Rounding::Whole | Rounding::Nickel => round_half_up(value, 0),
         Rounding::Ninety | Rounding::NinetyNine if exponent >= 2 => {
             let ending = if rounding == Rounding::Ninety {
@@ -258,14 +246,7 @@ country = "FR"
     fn fallback_list_converts_ttc_to_ht() {
         // pro counts HT and falls back to retail (TTC): 24,00 € TTC is 20,00 € HT.
         let product = product(&[("retail", "EUR", 2400)]);
-        let price = resolve_price(
-            &settings(),
-            "pro",
-            Currency::EUR,
-            &product,
-            None,
-            TaxRate(2000),
-        );
+        let price = resolve_price(&settings(), "pro", Currency::EUR, &product, None, TaxRate(2000));
         assert_eq!(price, Ok(Money::new(2000, Currency::EUR)));
     }
 
@@ -343,10 +324,7 @@ country = "FR"
             apply_rounding(value("23.63"), chf, Rounding::Nickel),
             value("23.65")
         );
-        assert_eq!(
-            apply_rounding(value("23.5"), chf, Rounding::Whole),
-            value("24")
-        );
+        assert_eq!(apply_rounding(value("23.5"), chf, Rounding::Whole), value("24"));
         assert_eq!(
             apply_rounding(value("23.91"), chf, Rounding::Ninety),
             value("24.90")

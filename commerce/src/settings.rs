@@ -323,11 +323,7 @@ pub struct TaxSettings {
 impl TaxSettings {
     /// The rate of `class` in `country`, French defaults included.
     pub fn rate(&self, country: &str, class: &str) -> Option<TaxRate> {
-        if let Some(value) = self
-            .rates
-            .get(country)
-            .and_then(|classes| classes.get(class))
-        {
+        if let Some(value) = self.rates.get(country).and_then(|classes| classes.get(class)) {
             return TaxRate::parse_percent(&value.0.to_string()).ok();
         }
         if country == "FR" {
@@ -633,9 +629,7 @@ impl Settings {
                 if !self.has_price_list(fallback) {
                     problem(
                         0..0,
-                        format!(
-                            "price list `{id}` falls back to `{fallback}`, which is not declared"
-                        ),
+                        format!("price list `{id}` falls back to `{fallback}`, which is not declared"),
                     );
                 }
             }
@@ -689,8 +683,7 @@ impl Settings {
                 );
             }
             for currency in store.currencies.get_ref() {
-                if *currency != self.shop.currency && !self.currencies.contains_key(currency.code())
-                {
+                if *currency != self.shop.currency && !self.currencies.contains_key(currency.code()) {
                     problem(
                         store.currencies.span(),
                         format!(
@@ -772,8 +765,7 @@ impl Settings {
 
     /// Whether a price list is usable: declared, or the implicit shop list when none is.
     pub fn has_price_list(&self, id: &str) -> bool {
-        self.price_lists.contains_key(id)
-            || (self.price_lists.is_empty() && id == self.shop.price_list)
+        self.price_lists.contains_key(id) || (self.price_lists.is_empty() && id == self.shop.price_list)
     }
 
     /// The price list's settings; the implicit shop list includes tax.

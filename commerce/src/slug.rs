@@ -53,10 +53,7 @@ mod tests {
             slugify("Tasse en grès émaillé").as_deref(),
             Some("tasse-en-gres-emaille")
         );
-        assert_eq!(
-            slugify("Cœur d'artichaut").as_deref(),
-            Some("coeur-d-artichaut")
-        );
+        assert_eq!(slugify("Cœur d'artichaut").as_deref(), Some("coeur-d-artichaut"));
     }
 
     #[test]
@@ -75,10 +72,7 @@ mod tests {
 
     #[test]
     fn collapses_separators() {
-        assert_eq!(
-            slugify("  --Hello,   World!!  ").as_deref(),
-            Some("hello-world")
-        );
+        assert_eq!(slugify("  --Hello,   World!!  ").as_deref(), Some("hello-world"));
     }
 
     #[test]

@@ -21,13 +21,9 @@ impl TaxRate {
     /// Parses a percentage such as `20`, `5.5` or `2,1` (at most two decimals).
     pub fn parse_percent(text: &str) -> Result<Self, String> {
         let normalized = text.trim().replace(',', ".");
-        let invalid =
-            || format!("invalid VAT rate `{text}`: write a percentage such as `20` or `5.5`");
+        let invalid = || format!("invalid VAT rate `{text}`: write a percentage such as `20` or `5.5`");
         let decimal = Decimal::from_str(&normalized).map_err(|_| invalid())?;
-        if decimal.is_sign_negative()
-            || decimal > Decimal::from(100)
-            || decimal.normalize().scale() > 2
-        {
+        if decimal.is_sign_negative() || decimal > Decimal::from(100) || decimal.normalize().scale() > 2 {
             return Err(invalid());
         }
         let hundredths = decimal * Decimal::from(100);

@@ -5,6 +5,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use crate::messages::{Lang, Message};
+
 /// One problem in the shop's files.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -15,42 +17,32 @@ pub struct Diagnostic {
     /// 1-based column, when known.
     pub column: Option<usize>,
     /// What is wrong, with the value at fault and how to fix it.
-    pub message: String,
+    pub message: Message,
 }
 
 impl Diagnostic {
     /// A problem with a whole file.
-    pub fn file(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub fn file(file: impl Into<PathBuf>, message: Message) -> Self {
         Diagnostic {
             file: file.into(),
             line: None,
             column: None,
-            message: message.into(),
+            message,
         }
     }
 
     /// A problem at a line and column of a file.
-    pub fn at(
-        file: impl Into<PathBuf>,
-        line: usize,
-        column: usize,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn at(file: impl Into<PathBuf>, line: usize, column: usize, message: Message) -> Self {
         Diagnostic {
             file: file.into(),
             line: Some(line),
             column: Some(column),
-            message: message.into(),
+            message,
         }
     }
 
     /// A problem at a byte offset of `text`, the contents of `file`.
-    pub fn at_offset(
-        file: impl Into<PathBuf>,
-        text: &str,
-        offset: usize,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn at_offset(file: impl Into<PathBuf>, text: &str, offset: usize, message: Message) -> Self {
         let (line, column) = line_column(text, offset);
         Diagnostic::at(file, line, column, message)
     }
@@ -66,9 +58,17 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    /// `file:line:column: message` in `lang`.
+    pub fn render(&self, lang: Lang) -> String {
+        format!("{}: {}", self.location(), self.message.render(lang))
+    }
+}
+
 impl fmt::Display for Diagnostic {
+    /// English, for logs and tests.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.location(), self.message)
+        f.write_str(&self.render(Lang::En))
     }
 }
 
@@ -137,13 +137,21 @@ impl Diagnostics {
     }
 }
 
-impl fmt::Display for Diagnostics {
-    /// One numbered line per problem: `1. content/x.md:3:9: …`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Diagnostics {
+    /// One numbered line per problem, in `lang`: `1. content/x.md:3:9: …`.
+    pub fn render(&self, lang: Lang) -> String {
+        let mut text = String::new();
         for (index, diagnostic) in self.0.iter().enumerate() {
-            writeln!(f, "{}. {diagnostic}", index + 1)?;
+            text.push_str(&format!("{}. {}\n", index + 1, diagnostic.render(lang)));
         }
-        Ok(())
+        text
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    /// The numbered list in English.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::En))
     }
 }
 
@@ -172,12 +180,27 @@ mod tests {
     #[test]
     fn list_is_numbered_in_file_order() {
         let mut diagnostics = Diagnostics::new();
-        diagnostics.push(Diagnostic::at("b.md", 2, 1, "second"));
-        diagnostics.push(Diagnostic::at("a.md", 9, 3, "first"));
+        diagnostics.push(Diagnostic::at(
+            "b.md",
+            2,
+            1,
+            crate::msg!("build-done", pages = 2, millis = 1),
+        ));
+        diagnostics.push(Diagnostic::at(
+            "a.md",
+            9,
+            3,
+            crate::msg!("build-done", pages = 1, millis = 1),
+        ));
         let error = diagnostics.into_result(()).expect_err("two problems");
         assert_eq!(
             error.to_string(),
-            "1. a.md:9:3: first\n2. b.md:2:1: second\n"
+            "1. a.md:9:3: Built 1 pages in 1 ms.\n2. b.md:2:1: Built 2 pages in 1 ms.\n"
+        );
+        assert!(
+            error
+                .render(Lang::Fr)
+                .starts_with("1. a.md:9:3: 1 pages générées")
         );
     }
 }

@@ -3,4 +3,7 @@
 //! atomically; `serve` adds file watching and live reload.
 
 pub mod diagnostics;
+pub mod load;
+pub mod messages;
 pub mod output;
+pub mod render;

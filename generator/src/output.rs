@@ -37,10 +37,7 @@ impl MemorySink {
 
 impl OutputSink for MemorySink {
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        let mut files = self
-            .files
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut files = self.files.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         files.insert(path.to_owned(), bytes.to_vec());
         Ok(())
     }

@@ -1,0 +1,3 @@
+# cli messages (en). Every id must exist in both languages.
+
+build-done = Built { $pages } pages in { $millis } ms.

@@ -1,0 +1,1 @@
+# load messages (en). Every id must exist in both languages.

@@ -1,0 +1,1 @@
+# render messages (en). Every id must exist in both languages.

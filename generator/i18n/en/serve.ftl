@@ -1,0 +1,1 @@
+# serve messages (en). Every id must exist in both languages.

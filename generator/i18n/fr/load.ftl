@@ -1,0 +1,1 @@
+# load messages (fr). Every id must exist in both languages.

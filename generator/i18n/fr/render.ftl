@@ -1,0 +1,1 @@
+# render messages (fr). Every id must exist in both languages.

@@ -1,0 +1,1 @@
+# serve messages (fr). Every id must exist in both languages.
