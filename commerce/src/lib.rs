@@ -5,12 +5,15 @@
 //! native host and for the wasm32 Worker. Parsing takes text and returns typed values;
 //! the caller reads files and adds their path to errors.
 
+pub mod cart;
 pub mod catalogue;
 pub mod locale;
 pub mod money;
+pub mod order;
 pub mod pricebook;
 pub mod pricing;
 pub mod settings;
+pub mod shipping;
 pub mod slug;
 pub mod tax;
 

@@ -346,7 +346,7 @@ mod tests {
     #[test]
     fn formats_small_and_negative_amounts() {
         assert_eq!(Money::new(5, Currency::EUR).format(&fr()), "0,05\u{A0}€");
-        assert_eq!(Money::new(-129_90, Currency::EUR).format(&en()), "-€129.90");
+        assert_eq!(Money::new(-12_990, Currency::EUR).format(&en()), "-€129.90");
         assert_eq!(
             Money::new(100_000_000, Currency::EUR).format(&en()),
             "€1,000,000.00"

@@ -1,13 +1,16 @@
 //! Price resolution: the amount a store charges for a sku in a currency.
 //!
-//! The rule, in order, for a store's price list `L` and currency `C`:
-//! 1. an explicit `C` amount in `L`, or in the lists `L` falls back to (a variant's
-//!    own amount first, then its product's), converted between TTC and HT when the
-//!    fallback list counts tax the other way;
+//! The rule, in order, for a store's price list `L` and currency `C`, run first on a
+//! variant's own prices, then on its product's:
+//! 1. an explicit `C` amount in `L`, or in the lists `L` falls back to, converted
+//!    between TTC and HT when the fallback list counts tax the other way;
 //! 2. otherwise the same search in the shop currency, converted to `C` with
 //!    `[currencies.C]`'s rate and rounding rule.
 //!
-//! So an explicit amount in a currency always wins over a converted one.
+//! So, within one set of prices, an explicit amount in a currency wins over a
+//! converted one; and a variant that sets a price of its own is priced from it
+//! before anything its product sets (a product's CHF amount never overrides a
+//! variant's own EUR price).
 
 use rust_decimal::Decimal;
 
@@ -67,19 +70,9 @@ pub fn resolve_price(
         Some(variant) => vec![&variant.prices, &product.prices],
         None => vec![&product.prices],
     };
-
-    if let Some(money) = explicit_in_chain(settings, list, currency, &tables, rate)? {
-        return Ok(money);
-    }
-    let shop_currency = settings.shop.currency;
-    if currency != shop_currency {
-        if let Some(base) = explicit_in_chain(settings, list, shop_currency, &tables, rate)? {
-            let rule = settings
-                .currencies
-                .get(currency.code())
-                .ok_or(PriceError::NoRate { currency })?;
-            return convert(base, currency, rule.rate.0, rule.rounding)
-                .ok_or_else(|| PriceError::Overflow { sku: sku.to_owned() });
+    for table in tables {
+        if let Some(money) = price_from_table(settings, list, currency, table, rate, sku)? {
+            return Ok(money);
         }
     }
     Err(PriceError::Missing {
@@ -89,21 +82,47 @@ pub fn resolve_price(
     })
 }
 
+/// Runs the two steps of the rule on one set of prices.
+fn price_from_table(
+    settings: &Settings,
+    list: &str,
+    currency: Currency,
+    table: &PriceTable,
+    rate: TaxRate,
+    sku: &str,
+) -> Result<Option<Money>, PriceError> {
+    if let Some(money) = explicit_in_chain(settings, list, currency, table, rate)? {
+        return Ok(Some(money));
+    }
+    let shop_currency = settings.shop.currency;
+    if currency == shop_currency {
+        return Ok(None);
+    }
+    let Some(base) = explicit_in_chain(settings, list, shop_currency, table, rate)? else {
+        return Ok(None);
+    };
+    let rule = settings
+        .currencies
+        .get(currency.code())
+        .ok_or(PriceError::NoRate { currency })?;
+    convert(base, currency, rule.rate.0, rule.rounding)
+        .map(Some)
+        .ok_or_else(|| PriceError::Overflow { sku: sku.to_owned() })
+}
+
 /// Searches `list` and its fallbacks for an explicit amount in `currency`.
 fn explicit_in_chain(
     settings: &Settings,
     list: &str,
     currency: Currency,
-    tables: &[&PriceTable],
+    table: &PriceTable,
     rate: TaxRate,
 ) -> Result<Option<Money>, PriceError> {
     let wanted_includes_tax = settings.price_list(list).includes_tax;
     let mut current = list.to_owned();
     let mut visited = vec![current.clone()];
     loop {
-        let found = tables
-            .iter()
-            .find_map(|table| table.get(&current).and_then(|amounts| amounts.get(&currency)));
+        let found = table.get(&current).and_then(|amounts| amounts.get(&currency));
         if let Some(money) = found {
             let found_includes_tax = settings.price_list(&current).includes_tax;
             let amount = match (found_includes_tax, wanted_includes_tax) {
@@ -271,7 +290,7 @@ country = "FR"
     }
 
     #[test]
-    fn variant_prices_shadow_product_prices() {
+    fn variant_prices_come_before_product_prices() {
         let mut product = product(&[("retail", "EUR", 2490), ("pro", "EUR", 1800)]);
         let mut variant_prices: PriceTable = BTreeMap::new();
         variant_prices
@@ -305,7 +324,52 @@ country = "FR"
             Some(&variant),
             TaxRate(2000),
         );
+        // The variant's own retail price (26,90 € TTC) wins over the product's pro
+        // price: 26,90 / 1.2 = 22,4166… → 22,42 € HT.
+        assert_eq!(pro, Ok(Money::new(2242, Currency::EUR)));
+        // A variant without prices of its own takes the product's pro price.
+        let plain = Variant {
+            prices: PriceTable::new(),
+            ..variant
+        };
+        let pro = resolve_price(
+            &settings,
+            "pro",
+            Currency::EUR,
+            &product,
+            Some(&plain),
+            TaxRate(2000),
+        );
         assert_eq!(pro, Ok(Money::new(1800, Currency::EUR)));
+    }
+
+    #[test]
+    fn variant_own_price_beats_product_currency() {
+        // The product sets 27,00 CHF; the variant sets only its own 30,00 €, so its
+        // CHF price is converted from 30,00 € (× 0.95 = 28.50 → 28.90), not 27,00.
+        let product = product(&[("retail", "EUR", 2490), ("retail", "CHF", 2700)]);
+        let mut variant_prices: PriceTable = BTreeMap::new();
+        variant_prices
+            .entry("retail".into())
+            .or_default()
+            .insert(Currency::EUR, Money::new(3000, Currency::EUR));
+        let variant = Variant {
+            sku: "P1-N".into(),
+            options: BTreeMap::new(),
+            titles: BTreeMap::new(),
+            prices: variant_prices,
+            stock: StockPolicy::Track,
+            weight: None,
+        };
+        let price = resolve_price(
+            &settings(),
+            "retail",
+            chf(),
+            &product,
+            Some(&variant),
+            TaxRate(2000),
+        );
+        assert_eq!(price, Ok(Money::new(2890, chf())));
     }
 
     #[test]

@@ -15,7 +15,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_spanned::Spanned;
 
 use crate::locale::Locale;
-use crate::money::{Currency, Money};
+use crate::money::{AmountError, Currency, Money};
 use crate::tax::{self, TaxRate};
 
 /// The whole `site.toml`.
@@ -418,8 +418,10 @@ pub enum PriceMap {
 }
 
 /// A shipping method.
+// No `deny_unknown_fields` here: serde does not support it together with `flatten`
+// (every key of the flattened rate would be rejected). `ShippingRate` denies unknown
+// keys instead, so a typo still fails.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct ShippingMethod {
     /// Name shown at checkout.
     pub label: LocalizedText,
@@ -473,8 +475,9 @@ pub struct WeightBand {
 }
 
 /// A payment method.
+// No `deny_unknown_fields` here, for the reason given on `ShippingMethod`:
+// `PaymentKind` denies unknown keys instead.
 #[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(deny_unknown_fields)]
 pub struct PaymentMethod {
     /// Name shown at checkout.
     pub label: LocalizedText,
@@ -562,13 +565,104 @@ fn default_per_page() -> usize {
     24
 }
 
-/// A settings problem found after parsing: what is wrong, where, and the fix.
+/// A settings problem found after parsing: a message id with its arguments, and
+/// where the value at fault is.
+///
+/// Commerce has no translations, so the text lives with the caller: the generator
+/// keeps one Fluent message per `id` in French and English.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SettingsProblem {
-    /// Byte span in `site.toml` of the value at fault (empty when not written).
+    /// Byte span in `site.toml` of the value at fault. It is empty when serde keeps no
+    /// span for the value (map keys, defaults), and then `path` locates it.
     pub span: Range<usize>,
-    /// What is wrong and how to fix it.
-    pub message: String,
+    /// Key path of the table or value at fault, such as `["currencies", "CHF"]`;
+    /// empty when the problem concerns the whole file.
+    pub path: Vec<String>,
+    /// Message id, such as `settings-invalid-siret`.
+    pub id: &'static str,
+    /// Named arguments of the message.
+    pub args: Vec<(&'static str, String)>,
+}
+
+impl SettingsProblem {
+    fn new(span: Range<usize>, id: &'static str) -> Self {
+        SettingsProblem {
+            span,
+            path: Vec::new(),
+            id,
+            args: Vec::new(),
+        }
+    }
+
+    fn at_path(path: &[&str], id: &'static str) -> Self {
+        SettingsProblem {
+            path: path.iter().map(|key| (*key).to_owned()).collect(),
+            ..SettingsProblem::new(0..0, id)
+        }
+    }
+
+    fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.args.push((name, value.to_string()));
+        self
+    }
+}
+
+/// Returns the message id and arguments for an amount that could not be read, so
+/// settings and content files word it the same way. `field` names where it was written.
+pub fn amount_error_message(field: &str, error: &AmountError) -> (&'static str, Vec<(&'static str, String)>) {
+    let field = ("field", field.to_owned());
+    match error {
+        AmountError::NotADecimal { value } => ("amount-not-decimal", vec![field, ("value", value.clone())]),
+        AmountError::TooManyDecimals {
+            value,
+            currency,
+            exponent,
+        } => (
+            "amount-too-many-decimals",
+            vec![
+                field,
+                ("value", value.clone()),
+                ("currency", currency.to_string()),
+                ("decimals", exponent.to_string()),
+            ],
+        ),
+        AmountError::Negative { value } => ("amount-negative", vec![field, ("value", value.clone())]),
+        AmountError::TooLarge { value } => ("amount-too-large", vec![field, ("value", value.clone())]),
+    }
+}
+
+/// Checks a SIRET against the Luhn checksum that INSEE numbers carry. La Poste's
+/// establishments (SIREN 356 000 000) use a digit sum divisible by 5 instead.
+fn siret_checksum_ok(digits: &str) -> bool {
+    let values: Vec<u32> = digits.chars().filter_map(|c| c.to_digit(10)).collect();
+    if digits.starts_with("356000000") {
+        return values.iter().sum::<u32>().is_multiple_of(5);
+    }
+    let sum: u32 = values
+        .iter()
+        .rev()
+        .enumerate()
+        .map(|(index, digit)| {
+            if index % 2 == 1 {
+                let doubled = digit * 2;
+                if doubled > 9 { doubled - 9 } else { doubled }
+            } else {
+                *digit
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10)
+}
+
+/// Joins ids for a message: `a, b, c`, or `—` when there are none, which reads the
+/// same in every language.
+fn list(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
+    let items: Vec<String> = items.into_iter().map(|item| item.as_ref().to_owned()).collect();
+    if items.is_empty() {
+        "—".to_owned()
+    } else {
+        items.join(", ")
+    }
 }
 
 impl Settings {
@@ -582,187 +676,399 @@ impl Settings {
         self.stores.iter().find(|store| store.id.get_ref() == id)
     }
 
-    /// Checks references between tables. Returns every problem found.
+    /// Checks values and references between tables. Returns every problem found, in
+    /// the order of the file's sections.
     pub fn validate(&self) -> Vec<SettingsProblem> {
         let mut problems = Vec::new();
-        let mut problem =
-            |span: Range<usize>, message: String| problems.push(SettingsProblem { span, message });
-
-        let siret: String = self
-            .shop
-            .siret
-            .get_ref()
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        if siret.len() != 14 || !siret.bytes().all(|b| b.is_ascii_digit()) {
-            problem(
-                self.shop.siret.span(),
-                format!(
-                    "invalid SIRET `{}`: a SIRET has 14 digits",
-                    self.shop.siret.get_ref()
-                ),
-            );
-        }
-        if !self.shop.email.get_ref().contains('@') {
-            problem(
-                self.shop.email.span(),
-                format!(
-                    "invalid email `{}`: expected an address such as `contact@example.fr`",
-                    self.shop.email.get_ref()
-                ),
-            );
-        }
-        if !self.price_lists.is_empty() && !self.price_lists.contains_key(&self.shop.price_list) {
-            problem(
-                0..0,
-                format!(
-                    "the shop's price list `{}` is not declared: add `[price_lists.{}]` or set `[shop] price_list` to one of: {}",
-                    self.shop.price_list,
-                    self.shop.price_list,
-                    self.price_list_ids().join(", ")
-                ),
-            );
-        }
-        for (id, list) in &self.price_lists {
-            if let Some(fallback) = &list.fallback {
-                if !self.has_price_list(fallback) {
-                    problem(
-                        0..0,
-                        format!("price list `{id}` falls back to `{fallback}`, which is not declared"),
-                    );
-                }
-            }
-        }
-
+        self.validate_shop(&mut problems);
+        self.validate_price_lists(&mut problems);
+        self.validate_currencies(&mut problems);
+        self.validate_tax(&mut problems);
         if self.stores.is_empty() {
-            problem(
-                0..0,
-                "no store is declared: add at least one `[[stores]]` table".to_owned(),
-            );
+            problems.push(SettingsProblem::new(0..0, "settings-no-store"));
         }
         let mut seen_ids: Vec<&str> = Vec::new();
         for store in &self.stores {
-            let id = store.id.get_ref();
-            if id.is_empty()
-                || !id
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            {
-                problem(
-                    store.id.span(),
-                    format!("invalid store id `{id}`: use lowercase letters, digits and `-`"),
+            if seen_ids.contains(&store.id.get_ref().as_str()) {
+                problems.push(
+                    SettingsProblem::new(store.id.span(), "settings-duplicate-store-id")
+                        .arg("store", store.id.get_ref()),
                 );
             }
-            if seen_ids.contains(&id.as_str()) {
-                problem(
-                    store.id.span(),
-                    format!("store id `{id}` is used twice: store ids must be unique"),
-                );
-            }
-            seen_ids.push(id);
-            let url = store.base_url.get_ref();
-            if !(url.starts_with("https://") || url.starts_with("http://")) {
-                problem(
-                    store.base_url.span(),
-                    format!(
-                        "invalid base_url `{url}`: expected an absolute URL such as `https://boutique.example`"
-                    ),
-                );
-            }
-            if store.locales.get_ref().is_empty() {
-                problem(
-                    store.locales.span(),
-                    format!("store `{id}` has no locale: list at least one, the default first"),
-                );
-            }
-            if store.currencies.get_ref().is_empty() {
-                problem(
-                    store.currencies.span(),
-                    format!("store `{id}` has no currency: list at least one, the default first"),
-                );
-            }
-            for currency in store.currencies.get_ref() {
-                if *currency != self.shop.currency && !self.currencies.contains_key(currency.code()) {
-                    problem(
-                        store.currencies.span(),
-                        format!(
-                            "store `{id}` sells in {currency} but `[currencies.{currency}]` is missing: add its `rate` (units of {currency} for one {}) so prices without an explicit {currency} amount can be converted",
-                            self.shop.currency
-                        ),
-                    );
-                }
-            }
-            if !self.has_price_list(store.price_list.get_ref()) {
-                problem(
-                    store.price_list.span(),
-                    format!(
-                        "store `{id}` uses price list `{}`, which is not declared: add `[price_lists.{}]` or use one of: {}",
-                        store.price_list.get_ref(),
-                        store.price_list.get_ref(),
-                        self.price_list_ids().join(", ")
-                    ),
-                );
-            }
-            let country = store.country.get_ref();
-            if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-                problem(
-                    store.country.span(),
-                    format!("invalid country `{country}`: expected an ISO 3166 code such as `FR`"),
-                );
-            } else if !self.shop.vat_exempt && self.tax.classes(country).is_empty() {
-                problem(
-                    store.country.span(),
-                    format!(
-                        "store `{id}` is in {country} but no VAT rate is set for it: add `[tax.rates.{country}]` with at least `standard`"
-                    ),
-                );
-            }
-            for method in store.shipping_methods.get_ref() {
-                if !self.shipping.contains_key(method) {
-                    problem(
-                        store.shipping_methods.span(),
-                        format!(
-                            "store `{id}` offers shipping method `{method}`, which is not declared in `[shipping]`"
-                        ),
-                    );
-                }
-            }
-            for method in store.payment_methods.get_ref() {
-                if !self.payment.contains_key(method) {
-                    problem(
-                        store.payment_methods.span(),
-                        format!(
-                            "store `{id}` offers payment method `{method}`, which is not declared in `[payment]`"
-                        ),
-                    );
-                }
-            }
+            seen_ids.push(store.id.get_ref());
+            self.validate_store(store, &mut problems);
         }
-        for (code, rule) in &self.currencies {
-            if Currency::parse(code).is_err() {
-                problem(
-                    0..0,
-                    format!("`[currencies.{code}]`: unknown currency code `{code}`"),
-                );
-            }
-            if rule.rate.0 <= Decimal::ZERO {
-                problem(
-                    0..0,
-                    format!("`[currencies.{code}]`: the rate must be greater than 0"),
-                );
-            }
-        }
-        for (country, classes) in &self.tax.rates {
-            for (class, rate) in classes {
-                if let Err(message) = TaxRate::parse_percent(&rate.0.to_string()) {
-                    problem(0..0, format!("`[tax.rates.{country}]` {class}: {message}"));
-                }
-            }
+        self.validate_menu(&self.menu, "", &mut problems);
+        self.validate_shipping(&mut problems);
+        self.validate_payment(&mut problems);
+        if self.build.products_per_page == 0 {
+            problems.push(SettingsProblem::at_path(
+                &["build", "products_per_page"],
+                "settings-products-per-page-zero",
+            ));
         }
         problems
     }
 
+    fn validate_shop(&self, problems: &mut Vec<SettingsProblem>) {
+        let siret = self.shop.siret.get_ref();
+        let digits: String = siret.chars().filter(|c| !c.is_whitespace()).collect();
+        if digits.len() != 14 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            problems.push(
+                SettingsProblem::new(self.shop.siret.span(), "settings-invalid-siret").arg("value", siret),
+            );
+        } else if !siret_checksum_ok(&digits) {
+            problems.push(
+                SettingsProblem::new(self.shop.siret.span(), "settings-siret-checksum").arg("value", siret),
+            );
+        }
+
+        let email = self.shop.email.get_ref();
+        let valid_email = email
+            .split_once('@')
+            .is_some_and(|(user, domain)| !user.is_empty() && domain.contains('.') && !email.contains(' '));
+        if !valid_email {
+            problems.push(
+                SettingsProblem::new(self.shop.email.span(), "settings-invalid-email").arg("value", email),
+            );
+        }
+
+        if !self.has_price_list(&self.shop.price_list) {
+            problems.push(
+                SettingsProblem::at_path(&["shop", "price_list"], "settings-unknown-shop-price-list")
+                    .arg("list", &self.shop.price_list)
+                    .arg("valid", list(self.price_list_ids())),
+            );
+        }
+    }
+
+    fn validate_price_lists(&self, problems: &mut Vec<SettingsProblem>) {
+        for (id, price_list) in &self.price_lists {
+            let Some(fallback) = &price_list.fallback else {
+                continue;
+            };
+            let path = ["price_lists", id.as_str(), "fallback"];
+            if !self.has_price_list(fallback) {
+                problems.push(
+                    SettingsProblem::at_path(&path, "settings-unknown-fallback")
+                        .arg("list", id)
+                        .arg("fallback", fallback)
+                        .arg("valid", list(self.price_list_ids())),
+                );
+                continue;
+            }
+            // Follow the chain from this list: coming back to it is a loop. Each loop
+            // is reported once per list on it, which names every list to change.
+            let mut current = fallback.clone();
+            let mut steps = 0;
+            while let Some(next) = self.price_lists.get(&current).and_then(|l| l.fallback.clone()) {
+                if current == *id || steps > self.price_lists.len() {
+                    break;
+                }
+                current = next;
+                steps += 1;
+            }
+            if current == *id {
+                problems.push(SettingsProblem::at_path(&path, "settings-fallback-loop").arg("list", id));
+            }
+        }
+    }
+
+    fn validate_currencies(&self, problems: &mut Vec<SettingsProblem>) {
+        for (code, rule) in &self.currencies {
+            if Currency::parse(code).is_err() {
+                problems.push(
+                    SettingsProblem::at_path(&["currencies", code], "settings-unknown-currency-code")
+                        .arg("code", code),
+                );
+            }
+            if rule.rate.0 <= Decimal::ZERO {
+                problems.push(
+                    SettingsProblem::at_path(&["currencies", code, "rate"], "settings-rate-not-positive")
+                        .arg("code", code)
+                        .arg("value", rule.rate.0),
+                );
+            }
+        }
+    }
+
+    fn validate_tax(&self, problems: &mut Vec<SettingsProblem>) {
+        for (country, classes) in &self.tax.rates {
+            for (class, rate) in classes {
+                if TaxRate::parse_percent(&rate.0.to_string()).is_err() {
+                    problems.push(
+                        SettingsProblem::at_path(
+                            &["tax", "rates", country, class],
+                            "settings-invalid-vat-rate",
+                        )
+                        .arg("country", country)
+                        .arg("class", class)
+                        .arg("value", rate.0),
+                    );
+                }
+            }
+        }
+    }
+
+    fn validate_store(&self, store: &Store, problems: &mut Vec<SettingsProblem>) {
+        let id = store.id.get_ref();
+        let valid_id = !id.is_empty()
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !valid_id {
+            problems
+                .push(SettingsProblem::new(store.id.span(), "settings-invalid-store-id").arg("store", id));
+        }
+
+        let url = store.base_url.get_ref();
+        if !(url.starts_with("https://") || url.starts_with("http://")) || url.contains(' ') {
+            problems.push(
+                SettingsProblem::new(store.base_url.span(), "settings-invalid-base-url")
+                    .arg("store", id)
+                    .arg("value", url),
+            );
+        }
+
+        let locales = store.locales.get_ref();
+        if locales.is_empty() {
+            problems.push(
+                SettingsProblem::new(store.locales.span(), "settings-store-without-locale").arg("store", id),
+            );
+        }
+        for (index, locale) in locales.iter().enumerate() {
+            if locales[..index].contains(locale) {
+                problems.push(
+                    SettingsProblem::new(store.locales.span(), "settings-store-duplicate-value")
+                        .arg("store", id)
+                        .arg("key", "locales")
+                        .arg("value", locale),
+                );
+            }
+        }
+
+        let currencies = store.currencies.get_ref();
+        if currencies.is_empty() {
+            problems.push(
+                SettingsProblem::new(store.currencies.span(), "settings-store-without-currency")
+                    .arg("store", id),
+            );
+        }
+        for (index, currency) in currencies.iter().enumerate() {
+            if currencies[..index].contains(currency) {
+                problems.push(
+                    SettingsProblem::new(store.currencies.span(), "settings-store-duplicate-value")
+                        .arg("store", id)
+                        .arg("key", "currencies")
+                        .arg("value", currency),
+                );
+            } else if *currency != self.shop.currency && !self.currencies.contains_key(currency.code()) {
+                problems.push(
+                    SettingsProblem::new(store.currencies.span(), "settings-currency-without-rate")
+                        .arg("store", id)
+                        .arg("currency", currency)
+                        .arg("shop_currency", self.shop.currency),
+                );
+            }
+        }
+
+        if !self.has_price_list(store.price_list.get_ref()) {
+            let problem = if store.price_list.span().is_empty() {
+                SettingsProblem::at_path(&["stores"], "settings-unknown-store-price-list")
+            } else {
+                SettingsProblem::new(store.price_list.span(), "settings-unknown-store-price-list")
+            };
+            problems.push(
+                problem
+                    .arg("store", id)
+                    .arg("list", store.price_list.get_ref())
+                    .arg("valid", list(self.price_list_ids())),
+            );
+        }
+
+        let country = store.country.get_ref();
+        if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
+            problems.push(
+                SettingsProblem::new(store.country.span(), "settings-invalid-country").arg("value", country),
+            );
+        } else if !self.shop.vat_exempt && self.tax.classes(country).is_empty() {
+            problems.push(
+                SettingsProblem::new(store.country.span(), "settings-country-without-vat")
+                    .arg("store", id)
+                    .arg("country", country),
+            );
+        }
+
+        for method in store.shipping_methods.get_ref() {
+            if !self.shipping.contains_key(method) {
+                problems.push(
+                    SettingsProblem::new(store.shipping_methods.span(), "settings-unknown-shipping-method")
+                        .arg("store", id)
+                        .arg("method", method)
+                        .arg("valid", list(self.shipping.keys())),
+                );
+            }
+        }
+        for method in store.payment_methods.get_ref() {
+            if !self.payment.contains_key(method) {
+                problems.push(
+                    SettingsProblem::new(store.payment_methods.span(), "settings-unknown-payment-method")
+                        .arg("store", id)
+                        .arg("method", method)
+                        .arg("valid", list(self.payment.keys())),
+                );
+            }
+        }
+        self.validate_store_shipping_prices(store, problems);
+    }
+
+    /// Checks that every shipping method a store offers can be priced in each of its
+    /// currencies: an explicit amount, or one in the shop currency to convert.
+    fn validate_store_shipping_prices(&self, store: &Store, problems: &mut Vec<SettingsProblem>) {
+        for method_id in store.shipping_methods.get_ref() {
+            let Some(method) = self.shipping.get(method_id) else {
+                continue;
+            };
+            let prices: Vec<&PriceMap> = match &method.rate {
+                ShippingRate::Flat { price, .. } => vec![price],
+                ShippingRate::Weight { bands, .. } => bands.iter().map(|band| &band.price).collect(),
+                ShippingRate::Pickup { .. } => Vec::new(),
+            };
+            for currency in store.currencies.get_ref() {
+                let priced = prices.iter().all(|price| match price {
+                    PriceMap::Single(_) => true,
+                    PriceMap::PerCurrency(amounts) => {
+                        amounts.contains_key(currency.code())
+                            || amounts.contains_key(self.shop.currency.code())
+                    }
+                });
+                if !priced {
+                    problems.push(
+                        SettingsProblem::at_path(&["shipping", method_id], "settings-shipping-without-price")
+                            .arg("store", store.id.get_ref())
+                            .arg("method", method_id)
+                            .arg("currency", currency),
+                    );
+                }
+            }
+        }
+    }
+
+    fn validate_menu(&self, items: &[MenuItem], position: &str, problems: &mut Vec<SettingsProblem>) {
+        for (index, item) in items.iter().enumerate() {
+            let entry = if position.is_empty() {
+                (index + 1).to_string()
+            } else {
+                format!("{position}.{}", index + 1)
+            };
+            let targets = [
+                item.category.is_some(),
+                item.page.is_some(),
+                item.product.is_some(),
+                item.url.is_some(),
+            ];
+            if targets.iter().filter(|set| **set).count() != 1 {
+                problems
+                    .push(SettingsProblem::at_path(&["menu"], "settings-menu-target").arg("entry", &entry));
+            }
+            for store in &item.stores {
+                if self.store(store).is_none() {
+                    problems.push(
+                        SettingsProblem::at_path(&["menu"], "settings-menu-unknown-store")
+                            .arg("entry", &entry)
+                            .arg("store", store)
+                            .arg("valid", list(self.stores.iter().map(|s| s.id.get_ref()))),
+                    );
+                }
+            }
+            self.validate_menu(&item.children, &entry, problems);
+        }
+    }
+
+    fn validate_shipping(&self, problems: &mut Vec<SettingsProblem>) {
+        for (id, method) in &self.shipping {
+            let mut amounts: Vec<(String, &PriceMap)> = Vec::new();
+            match &method.rate {
+                ShippingRate::Flat { price, free_above } => {
+                    amounts.push(("price".to_owned(), price));
+                    amounts.extend(free_above.iter().map(|free| ("free_above".to_owned(), free)));
+                }
+                ShippingRate::Weight { bands, free_above } => {
+                    for (index, band) in bands.iter().enumerate() {
+                        amounts.push((format!("bands[{}].price", index + 1), &band.price));
+                        if index > 0 && band.up_to <= bands[index - 1].up_to {
+                            problems.push(
+                                SettingsProblem::at_path(
+                                    &["shipping", id, "bands"],
+                                    "settings-bands-not-increasing",
+                                )
+                                .arg("method", id)
+                                .arg("value", band.up_to),
+                            );
+                        }
+                    }
+                    amounts.extend(free_above.iter().map(|free| ("free_above".to_owned(), free)));
+                }
+                ShippingRate::Pickup { .. } => {}
+            }
+            for (key, price) in amounts {
+                self.validate_price_map(
+                    &["shipping", id],
+                    &format!("shipping.{id}.{key}"),
+                    price,
+                    problems,
+                );
+            }
+        }
+    }
+
+    fn validate_price_map(
+        &self,
+        path: &[&str],
+        field: &str,
+        price: &PriceMap,
+        problems: &mut Vec<SettingsProblem>,
+    ) {
+        let entries: Vec<(String, &RawAmount)> = match price {
+            PriceMap::Single(amount) => vec![(self.shop.currency.code().to_owned(), amount)],
+            PriceMap::PerCurrency(amounts) => amounts
+                .iter()
+                .map(|(code, amount)| (code.clone(), amount))
+                .collect(),
+        };
+        for (code, amount) in entries {
+            let Ok(currency) = Currency::parse(&code) else {
+                problems.push(
+                    SettingsProblem::at_path(path, "settings-unknown-currency-code").arg("code", &code),
+                );
+                continue;
+            };
+            if let Err(error) = amount.to_money(currency) {
+                let (id, args) = amount_error_message(&format!("{field}.{code}"), &error);
+                problems.push(SettingsProblem {
+                    args,
+                    ..SettingsProblem::at_path(path, id)
+                });
+            }
+        }
+    }
+
+    fn validate_payment(&self, problems: &mut Vec<SettingsProblem>) {
+        for (id, method) in &self.payment {
+            if let PaymentKind::Card { provider } = &method.kind
+                && provider != "stripe"
+            {
+                problems.push(
+                    SettingsProblem::at_path(
+                        &["payment", id, "provider"],
+                        "settings-unknown-payment-provider",
+                    )
+                    .arg("method", id)
+                    .arg("value", provider),
+                );
+            }
+        }
+    }
     /// Whether a price list is usable: declared, or the implicit shop list when none is.
     pub fn has_price_list(&self, id: &str) -> bool {
         self.price_lists.contains_key(id) || (self.price_lists.is_empty() && id == self.shop.price_list)
@@ -782,5 +1088,100 @@ impl Settings {
         } else {
             self.price_lists.keys().cloned().collect()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VALID: &str = r#"
+[shop]
+legal_name = "Test SARL"
+legal_form = "SARL"
+siret = "123 456 789 00007"
+email = "a@b.fr"
+address = { street = "1 rue", postal_code = "75001", city = "Paris", country = "FR" }
+
+[price_lists.retail]
+[price_lists.pro]
+includes_tax = false
+fallback = "retail"
+
+[[stores]]
+id = "fr"
+name = "Test"
+base_url = "https://test.fr"
+locales = ["fr"]
+currencies = ["EUR"]
+tax_display = "incl"
+country = "FR"
+"#;
+
+    fn ids(text: &str) -> Vec<&'static str> {
+        let settings = Settings::parse(text).expect("valid TOML");
+        settings.validate().iter().map(|problem| problem.id).collect()
+    }
+
+    #[test]
+    fn valid_settings_have_no_problem() {
+        assert_eq!(ids(VALID), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn siret_checksum_is_checked() {
+        assert!(siret_checksum_ok("12345678900007"));
+        assert!(!siret_checksum_ok("12345678900012"));
+        // La Poste: digit sum divisible by 5.
+        assert!(siret_checksum_ok("35600000000010"));
+        let text = VALID.replace("123 456 789 00007", "123 456 789 00012");
+        assert_eq!(ids(&text), ["settings-siret-checksum"]);
+    }
+
+    #[test]
+    fn fallback_loop_is_reported_with_its_path() {
+        let text = VALID.replace("[price_lists.retail]", "[price_lists.retail]\nfallback = \"pro\"");
+        let settings = Settings::parse(&text).expect("valid TOML");
+        let problems = settings.validate();
+        let loops: Vec<&SettingsProblem> = problems
+            .iter()
+            .filter(|problem| problem.id == "settings-fallback-loop")
+            .collect();
+        assert_eq!(loops.len(), 2);
+        assert_eq!(loops[0].path, ["price_lists", "pro", "fallback"]);
+        assert_eq!(loops[0].args, [("list", "pro".to_owned())]);
+    }
+
+    #[test]
+    fn menu_entry_needs_one_target() {
+        let text = format!("{VALID}\n[[menu]]\npage = \"cgv\"\nurl = \"/x\"\n\n[[menu]]\nlabel = \"Vide\"\n");
+        let settings = Settings::parse(&text).expect("valid TOML");
+        let problems = settings.validate();
+        let entries: Vec<&str> = problems
+            .iter()
+            .filter(|problem| problem.id == "settings-menu-target")
+            .map(|problem| problem.args[0].1.as_str())
+            .collect();
+        assert_eq!(entries, ["1", "2"]);
+    }
+
+    #[test]
+    fn payment_typo_is_rejected() {
+        let text = format!(
+            "{VALID}\n[payment.virement]\nlabel = \"Virement\"\nkind = \"bank_transfer\"\naccount_holder = \"A\"\niban = \"FR76\"\nbick = \"X\"\n"
+        );
+        let error = Settings::parse(&text).expect_err("unknown key");
+        assert!(error.message().contains("bick"), "{error}");
+    }
+
+    #[test]
+    fn shipping_amounts_are_checked() {
+        let text = format!(
+            "{VALID}\n[shipping.poste]\nlabel = \"Poste\"\nkind = \"flat\"\nprice = {{ EUR = \"4.999\", XYZ = \"1\" }}\n"
+        );
+        assert_eq!(
+            ids(&text),
+            ["amount-too-many-decimals", "settings-unknown-currency-code"]
+        );
     }
 }
