@@ -1,1 +1,118 @@
 # load messages (fr). Every id must exist in both languages.
+# Each message names the value at fault and the fix.
+
+## Files
+
+io-read-failed = impossible de lire `{ $path }` : { $error }. Vérifiez que le fichier existe, qu'il est lisible et qu'il est en texte UTF-8.
+content-unexpected-file = `{ $path }` n'est pas à un emplacement prévu pour le contenu : mettez les produits dans content/products/, les rayons dans content/categories/, les pages directement dans content/pages/ et les fichiers CSV directement dans content/catalog/.
+
+## site.toml
+
+settings-missing = pas de site.toml dans `{ $root }` : lancez la commande depuis le dossier de la boutique, ou créez site.toml avec une table `[shop]` et au moins un `[[stores]]`.
+settings-invalid = site.toml invalide : { $detail }
+settings-unknown-key = clé inconnue `{ $key }` dans site.toml : corrigez son orthographe ou supprimez-la. Clés valides ici : { $valid }.
+settings-missing-key = clé `{ $key }` manquante dans site.toml : ajoutez-la à cette table.
+settings-unknown-value = valeur invalide `{ $value }` dans site.toml : utilisez l'une de { $valid }.
+settings-invalid-siret = SIRET invalide `{ $value }` : un SIRET compte 14 chiffres (les espaces sont acceptés), comme sur l'extrait Kbis.
+settings-siret-checksum = le SIRET `{ $value }` a une clé de contrôle fausse, un chiffre est sans doute mal saisi : recopiez-le depuis l'extrait Kbis ou l'annuaire de l'INSEE.
+settings-invalid-email = e-mail invalide `{ $value }` : attendu une adresse comme `contact@example.fr`.
+settings-unknown-shop-price-list = `[shop] price_list = "{ $list }"` n'est pas déclarée : ajoutez `[price_lists.{ $list }]` ou utilisez l'une de : { $valid }.
+settings-unknown-fallback = la liste de prix `{ $list }` se replie sur `{ $fallback }`, qui n'est pas déclarée : ajoutez `[price_lists.{ $fallback }]` ou utilisez l'une de : { $valid }.
+settings-fallback-loop = la liste de prix `{ $list }` se replie sur elle-même par ses replis : supprimez un `fallback` de la boucle.
+settings-unknown-currency-code = code de devise inconnu `{ $code }` : écrivez un code ISO 4217 comme EUR, CHF ou USD.
+settings-rate-not-positive = le taux de `[currencies.{ $code }]` vaut { $value } : indiquez le nombre de { $code } pour une unité de la devise de la boutique, supérieur à 0.
+settings-invalid-vat-rate = taux de TVA invalide `{ $value }` pour la classe `{ $class }` dans `[tax.rates.{ $country }]` : écrivez un pourcentage entre 0 et 100 avec au plus deux décimales, comme `20` ou `5.5`.
+settings-no-store = aucune boutique n'est déclarée : ajoutez au moins une table `[[stores]]`.
+settings-duplicate-store-id = l'identifiant de boutique `{ $store }` est utilisé deux fois : donnez à chaque boutique le sien.
+settings-invalid-store-id = identifiant de boutique invalide `{ $store }` : utilisez des minuscules, des chiffres et `-`, comme `fr` ou `pro-ch`.
+settings-invalid-base-url = base_url invalide `{ $value }` pour la boutique `{ $store }` : attendu une URL absolue comme `https://boutique.example`.
+settings-store-without-locale = la boutique `{ $store }` n'a aucune langue : indiquez-en au moins une, la langue par défaut en premier, comme `["fr", "en"]`.
+settings-store-without-currency = la boutique `{ $store }` n'a aucune devise : indiquez-en au moins une, celle par défaut en premier, comme `["EUR"]`.
+settings-store-duplicate-value = la boutique `{ $store }` cite `{ $value }` deux fois dans `{ $key }` : supprimez le doublon.
+settings-currency-without-rate = la boutique `{ $store }` vend en { $currency } mais `[currencies.{ $currency }]` manque : ajoutez-la avec un `rate` (nombre de { $currency } pour 1 { $shop_currency }) pour convertir les prix sans montant explicite en { $currency }.
+settings-unknown-store-price-list = la boutique `{ $store }` utilise la liste de prix `{ $list }`, qui n'est pas déclarée : ajoutez `[price_lists.{ $list }]` ou utilisez l'une de : { $valid }.
+settings-invalid-country = pays invalide `{ $value }` : attendu un code ISO 3166 en majuscules, comme `FR`.
+settings-country-without-vat = la boutique `{ $store }` est en { $country } mais aucun taux de TVA n'y est défini : ajoutez `[tax.rates.{ $country }]` avec au moins `standard`.
+settings-unknown-shipping-method = la boutique `{ $store }` propose le mode de livraison `{ $method }`, qui n'est pas déclaré : ajoutez `[shipping.{ $method }]` ou utilisez l'un de : { $valid }.
+settings-unknown-payment-method = la boutique `{ $store }` propose le moyen de paiement `{ $method }`, qui n'est pas déclaré : ajoutez `[payment.{ $method }]` ou utilisez l'un de : { $valid }.
+settings-shipping-without-price = le mode de livraison `{ $method }` n'a pas de prix en { $currency }, devise de la boutique `{ $store }` : ajoutez un montant en { $currency }, ou un montant dans la devise de la boutique à convertir.
+settings-bands-not-increasing = les tranches de poids du mode de livraison `{ $method }` doivent croître : `up_to = { $value }` ne dépasse pas la tranche précédente.
+settings-unknown-payment-provider = le moyen de paiement `{ $method }` utilise le prestataire `{ $value }`, qui n'est pas pris en charge : utilisez `stripe`.
+settings-menu-target = l'entrée de menu { $entry } doit pointer vers exactement un de `category`, `page`, `product` ou `url`.
+settings-menu-unknown-store = l'entrée de menu { $entry } est réservée à la boutique `{ $store }`, qui n'est pas déclarée : utilisez l'une de : { $valid }.
+settings-products-per-page-zero = `[build] products_per_page` vaut 0 : indiquez combien de produits une page de rayon affiche, par exemple 24.
+
+## Amounts (site.toml, front matter and CSV)
+
+amount-not-decimal = `{ $field }` : `{ $value }` n'est pas un montant : écrivez-le comme `24.90`.
+amount-too-many-decimals = `{ $field }` : `{ $value }` a plus de décimales que { $currency } n'en permet ({ $decimals }) : arrondissez-le à { $decimals } décimales.
+amount-negative = `{ $field }` : `{ $value }` est négatif : un prix vaut 0 ou plus.
+amount-too-large = `{ $field }` : `{ $value }` est trop grand pour un prix : vérifiez le montant.
+
+## Front matter
+
+front-matter-missing = pas d'en-tête : commencez le fichier par une ligne `+++`, les champs TOML, puis une autre ligne `+++`.
+front-matter-unclosed = l'en-tête ouvert à la ligne 1 n'est jamais fermé : ajoutez une ligne `+++` après son dernier champ.
+front-matter-invalid = en-tête invalide : { $detail }
+front-matter-unknown-key = clé inconnue `{ $key }` : corrigez son orthographe, ou placez un champ libre sous `[extra]`. Clés valides ici : { $valid }.
+front-matter-missing-key = clé `{ $key }` manquante : ajoutez-la à l'en-tête.
+front-matter-unknown-value = valeur invalide `{ $value }` : utilisez l'une de { $valid }.
+
+## Products, categories and pages
+
+content-invalid-sku = référence (sku) invalide `{ $value }` : utilisez seulement des lettres, des chiffres, `-`, `_` et `.`.
+content-invalid-slug = slug invalide `{ $value }` : utilisez des minuscules, des chiffres et des tirets simples, comme `{ $suggestion }`, ou supprimez `slug` pour le tirer du titre.
+content-invalid-stock = `{ $field }` : `{ $value }` n'est pas une politique de stock : utilisez l'une de { $valid }.
+content-invalid-number = `{ $field }` : `{ $value }` n'est pas un nombre entier : écrivez un nombre positif sans décimales, comme `350`.
+content-backorder-days-without-backorder = `backorder_days` est renseigné mais la politique de stock est `{ $stock }` : mettez `stock = "backorder"` ou supprimez `backorder_days`.
+content-image-relative = l'image `{ $value }` n'est ni un chemin sous static/ ni une URL : commencez-la par `/`, comme `/{ $value }`, ou donnez une URL complète en `https://`.
+content-image-missing = image `{ $value }` introuvable : fichier attendu `{ $path }`. Ajoutez-le, ou corrigez le chemin.
+price-unknown-list = `{ $field }` : la liste de prix `{ $list }` n'est pas déclarée : ajoutez `[price_lists.{ $list }]` à site.toml ou utilisez l'une de : { $valid }.
+price-unknown-currency = `{ $field }` : devise inconnue `{ $code }` : écrivez un code ISO 4217 comme EUR ou CHF.
+price-set-twice = `{ $field }` fixe un prix en { $currency } dans la liste `{ $list }` que `price` fixe déjà : gardez l'un des deux.
+price-missing = la référence `{ $sku }` n'a pas de prix dans la liste `{ $list }` en { $currency }, nécessaire à la boutique `{ $store }` : ajoutez `price`, ou `[prices.{ $list }]` avec un montant en { $currency }, ou donnez un `fallback` à `[price_lists.{ $list }]`.
+price-overflow = le prix de la référence `{ $sku }` est trop grand une fois converti en { $currency } : vérifiez le montant et le taux.
+sku-duplicate = la référence `{ $sku }` est déjà utilisée en { $other } : chaque produit et chaque variante a sa propre référence.
+slug-duplicate = le slug { $kind ->
+    [product] de produit
+    [category] de rayon
+   *[page] de page
+} `{ $slug }` (langue { $locale }) est déjà utilisé en { $other } : donnez un autre `slug` à l'un des deux.
+option-duplicate-name = l'option `{ $option }` est déclarée deux fois : regroupez ses valeurs dans une seule `[[options]]`.
+option-without-values = l'option `{ $option }` n'a aucune valeur : listez-les, comme `values = ["S", "M"]`.
+option-duplicate-value = l'option `{ $option }` cite `{ $value }` deux fois : supprimez le doublon.
+option-without-variants = le produit `{ $sku }` déclare des options mais aucune variante : ajoutez des `[[variants]]` qui y choisissent, ou supprimez `[[options]]`.
+variant-unknown-option = la variante `{ $sku }` fixe l'option `{ $option }`, que le produit ne déclare pas : ajoutez-la à `[[options]]` ou utilisez l'une de : { $valid }.
+variant-invalid-option-value = la variante `{ $sku }` donne à l'option `{ $option }` la valeur `{ $value }`, qui n'est pas l'une de ses valeurs : utilisez l'une de { $valid }, ou ajoutez-la aux valeurs de l'option.
+variant-missing-option = la variante `{ $sku }` ne fixe pas l'option `{ $option }` : chaque variante fixe chaque option de son produit.
+variant-duplicate-options = la variante `{ $sku }` a les mêmes options que la variante `{ $other }` ({ $options }) : changez les options de l'une des deux.
+product-unknown-category = rayon inconnu `{ $value }` : créez content/categories/{ $value }.md ou utilisez l'un de : { $valid }.
+product-unknown-tax-class = la classe de TVA `{ $class }` n'a pas de taux en { $country }, où une boutique vend : ajoutez `{ $class }` à `[tax.rates.{ $country }]` dans site.toml ou utilisez l'une de : { $valid }.
+category-invalid-id = le nom de fichier de rayon `{ $value }` ne peut pas servir dans une URL : renommez-le `{ $suggestion }` (minuscules, chiffres et tirets).
+category-missing-parent = le rayon `{ $id }` est rangé dans `{ $parent }`, qui n'a pas de fichier : créez content/categories/{ $parent }.md.
+menu-unknown-category = le menu pointe vers le rayon `{ $value }`, qui n'est pas publié : utilisez l'un de : { $valid }.
+menu-unknown-page = le menu pointe vers la page `{ $value }`, qui n'est pas publiée : utilisez l'une de : { $valid }.
+menu-unknown-product = le menu pointe vers le produit `{ $value }`, qui n'est pas publié : utilisez la référence d'un produit publié.
+
+## Translations
+
+translation-without-base = cette traduction n'a pas de fichier de base : créez `{ $base }` dans la langue du contenu, ou renommez ce fichier d'après celui qu'il traduit.
+translation-fact = `{ $key }` ne peut pas figurer dans une traduction : prix, stock, rayons et autres faits restent dans le fichier de base. Une traduction contient le titre, la description, le slug, le texte et les titres de variantes.
+translation-content-locale = ce fichier traduit en { $locale }, la langue du contenu : fusionnez-le dans `{ $base }` et supprimez-le.
+translation-unknown-variant = aucune variante n'a la référence `{ $sku }` : utilisez l'une de : { $valid }.
+
+## CSV catalogue
+
+csv-invalid = CSV invalide à la ligne { $row } : { $detail }
+csv-empty = le fichier CSV est vide : ajoutez une ligne d'en-tête comme `sku,title,price`.
+csv-unknown-column = colonne inconnue `{ $column }` : corrigez son nom ou supprimez-la. Colonnes valides : { $valid }.
+csv-duplicate-column = la colonne `{ $column }` apparaît deux fois : gardez-en une.
+csv-invalid-locale = colonne `{ $column }` : `{ $locale }` n'est pas une langue : utilisez un code comme `en` ou `fr-CH`.
+csv-missing-sku-column = l'en-tête n'a pas de colonne `sku` : ajoutez-la, chaque ligne a besoin d'une référence.
+csv-missing-title-column = l'en-tête n'a pas de colonne `title`, nécessaire aux lignes de produit : ajoutez-la avec le titre de chaque produit dans la langue du contenu.
+csv-row-length = cette ligne a { $found } cellules mais l'en-tête en a { $expected } : cherchez une virgule manquante ou en trop, et mettez entre guillemets les valeurs qui contiennent des virgules.
+csv-not-utf8 = la colonne `{ $column }` n'est pas du texte UTF-8 : enregistrez le fichier en « CSV UTF-8 » depuis votre tableur.
+csv-missing-value = la colonne `{ $column }` est vide : remplissez-la.
+csv-product-option = la colonne `{ $column }` est remplie sur une ligne de produit : les options vont sur les lignes de variantes, qui renseignent `parent_sku`.
+csv-variant-column = la colonne `{ $column }` est remplie sur une ligne de variante : elle appartient à la ligne du produit `parent_sku`. Laissez-la vide ici.
+csv-unknown-parent = parent_sku `{ $value }` n'est la référence d'aucune ligne de produit de content/catalog/ : ajoutez cette ligne de produit, ou corrigez la référence.

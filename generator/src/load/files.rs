@@ -1,0 +1,142 @@
+//! Reading shop files: one helper adds the path to any I/O error, and the walk of
+//! `content/` sorts what it finds into products, categories, pages and CSV files.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use walkdir::WalkDir;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::msg;
+
+/// Reads a UTF-8 file; the error names the file relative to `root`.
+pub(crate) fn read_text(root: &Path, path: &Path) -> Result<String, Diagnostic> {
+    std::fs::read_to_string(path).map_err(|error| read_failed(root, path, &error))
+}
+
+/// Reads a file as bytes; the error names the file relative to `root`.
+pub(crate) fn read_bytes(root: &Path, path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    std::fs::read(path).map_err(|error| read_failed(root, path, &error))
+}
+
+fn read_failed(root: &Path, path: &Path, error: &std::io::Error) -> Diagnostic {
+    let relative = Diagnostics::relative(root, path);
+    Diagnostic::file(
+        relative.clone(),
+        msg!("io-read-failed", path = relative.display(), error = error),
+    )
+}
+
+/// What a file under `content/` is, from its folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum ContentKind {
+    /// `content/products/**/*.md`.
+    Product,
+    /// `content/categories/**/*.md`.
+    Category,
+    /// `content/pages/*.md`.
+    Page,
+}
+
+/// A Markdown file found under `content/`.
+#[derive(Debug, Clone)]
+pub(crate) struct ContentFile {
+    /// Kind, from the folder.
+    pub kind: ContentKind,
+    /// Absolute path.
+    pub path: PathBuf,
+    /// Path relative to the shop root, for messages.
+    pub relative: Arc<Path>,
+    /// Path under the kind's folder without `.md`: `cuisine/tasses` for
+    /// `content/categories/cuisine/tasses.md`, `tasse.en` for a translation.
+    pub stem: String,
+}
+
+/// The files of `content/`, in path order.
+#[derive(Debug, Default)]
+pub(crate) struct ContentFiles {
+    /// Markdown files of products, categories and pages.
+    pub markdown: Vec<ContentFile>,
+    /// `content/catalog/*.csv`, absolute paths.
+    pub csv: Vec<PathBuf>,
+}
+
+/// Lists `content/`. Hidden files (`.DS_Store`, editor backups) are skipped; a
+/// Markdown or CSV file where the shop format expects none is reported, so a file
+/// put in the wrong folder is not silently left out.
+pub(crate) fn walk_content(root: &Path, diagnostics: &mut Diagnostics) -> ContentFiles {
+    let content = root.join("content");
+    let mut files = ContentFiles::default();
+    if !content.is_dir() {
+        return files;
+    }
+    let walker = WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| !entry.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                let path = error.path().unwrap_or(&content).to_path_buf();
+                let relative = Diagnostics::relative(root, &path);
+                let message = msg!("io-read-failed", path = relative.display(), error = error);
+                diagnostics.push(Diagnostic::file(relative, message));
+                continue;
+            }
+        };
+        if entry.file_type().is_file() {
+            classify(root, &content, entry.path(), &mut files, diagnostics);
+        }
+    }
+    files
+}
+
+fn classify(
+    root: &Path,
+    content: &Path,
+    path: &Path,
+    files: &mut ContentFiles,
+    diagnostics: &mut Diagnostics,
+) {
+    let relative: Arc<Path> = Arc::from(Diagnostics::relative(root, path));
+    let Ok(inside) = path.strip_prefix(content) else {
+        return;
+    };
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    let mut parts = inside.iter();
+    let folder = parts.next().and_then(|part| part.to_str()).unwrap_or("");
+    let rest: PathBuf = parts.collect();
+    let depth = rest.components().count();
+    let stem = rest
+        .with_extension("")
+        .to_string_lossy()
+        .replace(std::path::MAIN_SEPARATOR, "/");
+
+    let kind = match (folder, extension) {
+        ("products", "md") => Some(ContentKind::Product),
+        ("categories", "md") => Some(ContentKind::Category),
+        ("pages", "md") if depth == 1 => Some(ContentKind::Page),
+        ("catalog", "csv") if depth == 1 => {
+            files.csv.push(path.to_path_buf());
+            return;
+        }
+        (_, "md" | "csv") => {
+            diagnostics.push(Diagnostic::file(
+                relative.to_path_buf(),
+                msg!("content-unexpected-file", path = relative.display()),
+            ));
+            return;
+        }
+        // Images or notes beside the content are not the loader's business.
+        _ => None,
+    };
+    if let Some(kind) = kind {
+        files.markdown.push(ContentFile {
+            kind,
+            path: path.to_path_buf(),
+            relative,
+            stem,
+        });
+    }
+}

@@ -1,0 +1,288 @@
+//! Loading fixture shops: the minimal shop loads cleanly, broken shops report every
+//! problem with its file, line and column.
+
+use std::path::PathBuf;
+
+use commerce::{Currency, Locale, Money, StockPolicy};
+use generator::load::{LoadedShop, load_shop};
+use generator::messages::Lang;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(name)
+}
+
+fn minimal() -> LoadedShop {
+    match load_shop(&fixture("minimal")) {
+        Ok(shop) => shop,
+        Err(problems) => panic!("the minimal shop should load:\n{problems}"),
+    }
+}
+
+fn locale(tag: &str) -> Locale {
+    Locale::parse(tag).expect("valid locale")
+}
+
+fn eur(amount: i64) -> Money {
+    Money::new(amount, Currency::EUR)
+}
+
+#[test]
+fn minimal_counts() {
+    let shop = minimal();
+    let catalogue = &shop.catalogue;
+    let skus: Vec<&str> = catalogue.products.iter().map(|p| p.sku.as_str()).collect();
+    assert_eq!(
+        skus,
+        [
+            "BOL-GRES",
+            "CARTE-CADEAU",
+            "PLAT-GRES",
+            "TASSE-GRES",
+            "THE-VERT",
+            "THEIERE-FONTE"
+        ]
+    );
+    let categories: Vec<&str> = catalogue.categories.iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(categories, ["cuisine", "cuisine/tasses", "the"]);
+    let pages: Vec<&str> = catalogue.pages.iter().map(|p| p.id.as_str()).collect();
+    assert_eq!(pages, ["cgv", "mentions-legales"]);
+    assert_eq!(shop.settings.stores.len(), 2);
+}
+
+#[test]
+fn minimal_prices_in_minor_units() {
+    let shop = minimal();
+    let tasse = shop.catalogue.product("TASSE-GRES").expect("tasse");
+    assert_eq!(tasse.prices["retail"][&Currency::EUR], eur(2490));
+    assert_eq!(tasse.prices["pro"][&Currency::EUR], eur(1800));
+    let blue = &tasse.variants[0];
+    assert_eq!(blue.sku, "TASSE-GRES-BLEU");
+    assert_eq!(blue.prices["retail"][&Currency::EUR], eur(2690));
+    assert_eq!(blue.prices["pro"][&Currency::EUR], eur(1900));
+
+    // `price = 59.90` is a TOML float, read exactly.
+    let theiere = shop.catalogue.product("THEIERE-FONTE").expect("théière");
+    assert_eq!(theiere.prices["retail"][&Currency::EUR], eur(5990));
+    let chf = Currency::parse("CHF").expect("CHF");
+    assert_eq!(theiere.prices["retail"][&chf], Money::new(6200, chf));
+
+    let carte = shop.catalogue.product("CARTE-CADEAU").expect("carte");
+    assert_eq!(carte.prices["retail"][&Currency::EUR], eur(3000));
+
+    let bol = shop.catalogue.product("BOL-GRES").expect("bol");
+    assert_eq!(bol.prices["retail"][&Currency::EUR], eur(1990));
+    assert_eq!(bol.prices["pro"][&Currency::EUR], eur(1450));
+}
+
+#[test]
+fn minimal_variants_and_stock() {
+    let shop = minimal();
+    let tasse = shop.catalogue.product("TASSE-GRES").expect("tasse");
+    assert_eq!(tasse.options.len(), 1);
+    assert_eq!(tasse.options[0].name, "couleur");
+    assert_eq!(tasse.options[0].values, ["bleu", "sable"]);
+    assert_eq!(tasse.sellable_skus(), ["TASSE-GRES-BLEU", "TASSE-GRES-SABLE"]);
+    assert_eq!(tasse.variants[0].stock, StockPolicy::Backorder);
+    assert_eq!(tasse.variants[0].weight, Some(360));
+    // A variant without its own policy or weight takes the product's.
+    assert_eq!(tasse.variants[1].stock, StockPolicy::Track);
+    assert_eq!(tasse.variants[1].weight, Some(350));
+    assert_eq!(tasse.extra["atelier"], "Limoges");
+
+    let theiere = shop.catalogue.product("THEIERE-FONTE").expect("théière");
+    assert_eq!(theiere.stock, StockPolicy::Backorder);
+    assert_eq!(theiere.backorder_days, Some(15));
+    assert_eq!(
+        shop.catalogue.product("THE-VERT").expect("thé").tax_class,
+        "reduced"
+    );
+
+    // CSV: a variant row becomes a variant, its option column an option.
+    let plat = shop.catalogue.product("PLAT-GRES").expect("plat");
+    assert_eq!(plat.stock, StockPolicy::Negative);
+    assert_eq!(plat.variants.len(), 1);
+    assert_eq!(plat.variants[0].sku, "PLAT-GRES-L");
+    assert_eq!(plat.variants[0].stock, StockPolicy::Negative);
+    assert_eq!(plat.variants[0].weight, Some(1100));
+    assert_eq!(plat.variants[0].options["taille"], "L");
+    assert_eq!(plat.options[0].values, ["L"]);
+    assert_eq!(plat.variants[0].prices["retail"][&Currency::EUR], eur(4200));
+    assert_eq!(plat.source, "content/catalog/extra.csv:3");
+}
+
+#[test]
+fn minimal_translations_and_slugs() {
+    let shop = minimal();
+    let (fr, en) = (locale("fr"), locale("en"));
+    let tasse = shop.catalogue.product("TASSE-GRES").expect("tasse");
+    assert_eq!(tasse.texts[&fr].title, "Tasse en grès émaillé");
+    assert_eq!(tasse.texts[&fr].slug, "tasse-en-gres-emaille");
+    assert_eq!(
+        tasse.texts[&fr].body_html,
+        "<p>Chaque tasse est <strong>unique</strong> : l'émail coule différemment à chaque cuisson.</p>\n"
+    );
+    assert_eq!(tasse.texts[&en].title, "Glazed stoneware mug");
+    assert_eq!(tasse.texts[&en].slug, "stoneware-mug");
+    assert_eq!(
+        tasse.texts[&en].description.as_deref(),
+        Some("A hand-thrown mug.")
+    );
+    assert!(
+        !shop
+            .catalogue
+            .product("THE-VERT")
+            .expect("thé")
+            .texts
+            .contains_key(&en)
+    );
+
+    let bol = shop.catalogue.product("BOL-GRES").expect("bol");
+    assert_eq!(bol.texts[&en].title, "Stoneware bowl");
+    assert_eq!(bol.texts[&en].slug, "stoneware-bowl");
+
+    let cuisine = shop.catalogue.category("cuisine").expect("cuisine");
+    assert_eq!(cuisine.texts[&en].title, "Kitchen");
+    assert_eq!(cuisine.texts[&en].slug, "kitchen");
+    let cgv = shop.catalogue.page("cgv").expect("cgv");
+    assert_eq!(cgv.texts[&fr].slug, "cgv");
+    assert!(cgv.texts[&fr].body_html.contains("<table>"));
+    assert_eq!(cgv.template, "page.html");
+}
+
+#[test]
+fn minimal_nested_categories() {
+    let shop = minimal();
+    let tasses = shop.catalogue.category("cuisine/tasses").expect("tasses");
+    assert_eq!(tasses.parent.as_deref(), Some("cuisine"));
+    assert_eq!(tasses.image.as_deref(), Some("/images/tasse.svg"));
+    assert_eq!(shop.catalogue.category("cuisine").expect("cuisine").parent, None);
+    assert_eq!(shop.catalogue.category("the").expect("thé").weight, 2);
+    let tasse = shop.catalogue.product("TASSE-GRES").expect("tasse");
+    assert_eq!(tasse.categories, ["cuisine/tasses"]);
+}
+
+fn problems(name: &str) -> generator::diagnostics::Diagnostics {
+    match load_shop(&fixture(name)) {
+        Ok(_) => panic!("the {name} shop should not load"),
+        Err(problems) => problems,
+    }
+}
+
+#[test]
+fn broken_settings_syntax_messages() {
+    let problems = problems("broken-settings-syntax");
+    insta::assert_snapshot!("settings_syntax_en", problems.render(Lang::En));
+    insta::assert_snapshot!("settings_syntax_fr", problems.render(Lang::Fr));
+}
+
+#[test]
+fn broken_settings_messages() {
+    let problems = problems("broken-settings");
+    insta::assert_snapshot!("settings_en", problems.render(Lang::En));
+    insta::assert_snapshot!("settings_fr", problems.render(Lang::Fr));
+}
+
+#[test]
+fn broken_content_messages() {
+    let problems = problems("broken-content");
+    insta::assert_snapshot!("content_en", problems.render(Lang::En));
+    insta::assert_snapshot!("content_fr", problems.render(Lang::Fr));
+}
+
+#[test]
+fn broken_csv_messages() {
+    let problems = problems("broken-csv");
+    insta::assert_snapshot!("csv_en", problems.render(Lang::En));
+    insta::assert_snapshot!("csv_fr", problems.render(Lang::Fr));
+}
+
+#[test]
+fn broken_content_reports_all_problems_together() {
+    let problems = problems("broken-content");
+    let ids: Vec<&str> = problems.0.iter().map(|problem| problem.message.id).collect();
+    for expected in [
+        "front-matter-unknown-key",
+        "amount-too-many-decimals",
+        "product-unknown-category",
+        "sku-duplicate",
+        "slug-duplicate",
+        "translation-without-base",
+        "translation-fact",
+        "front-matter-unclosed",
+    ] {
+        assert!(ids.contains(&expected), "{expected} missing from:\n{problems}");
+    }
+    // The too-many-decimals price is not reported a second time as a missing price.
+    assert!(!ids.contains(&"price-missing"), "{problems}");
+}
+
+#[test]
+fn broken_settings_still_checks_content() {
+    let problems = problems("broken-settings");
+    let files: Vec<String> = problems.0.iter().map(|p| p.file.display().to_string()).collect();
+    assert!(files.contains(&"site.toml".to_owned()));
+    assert!(files.contains(&"content/products/tasse.md".to_owned()));
+}
+
+#[test]
+fn duplicate_sku_names_both_files() {
+    let problems = problems("broken-content");
+    let duplicate = problems
+        .0
+        .iter()
+        .find(|problem| problem.message.id == "sku-duplicate")
+        .expect("a duplicate sku");
+    assert_eq!(duplicate.location(), "content/products/tasse.md:2:7");
+    assert_eq!(
+        duplicate.message.args,
+        [
+            ("sku", "TASSE".to_owned()),
+            ("other", "content/products/tasse-copie.md:2".to_owned())
+        ]
+    );
+}
+
+/// Loads a generated catalogue of 300,000 CSV rows and prints the time. Ignored by
+/// default because it writes about 20 MB; run it in release mode:
+/// `cargo test --release -p comptoir --test load -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn large_csv_catalogue() {
+    let shop = tempfile::tempdir().expect("temp dir");
+    let site = std::fs::read_to_string(fixture("broken-csv").join("site.toml")).expect("site.toml");
+    std::fs::write(shop.path().join("site.toml"), site).expect("write site.toml");
+    let catalog = shop.path().join("content/catalog");
+    std::fs::create_dir_all(&catalog).expect("catalog folder");
+    std::fs::create_dir_all(shop.path().join("content/categories")).expect("categories folder");
+    std::fs::write(
+        shop.path().join("content/categories/cuisine.md"),
+        "+++\ntitle = \"Cuisine\"\n+++\n",
+    )
+    .expect("category");
+
+    let rows = 300_000;
+    let mut csv = String::from(
+        "sku,parent_sku,title,title.en,description,price,price.pro.EUR,stock,weight,categories,option.taille\n",
+    );
+    for index in 0..rows {
+        if index % 3 == 2 {
+            let parent = index - 1;
+            csv.push_str(&format!("SKU-{index},SKU-{parent},,,,,,,,,L\n"));
+        } else {
+            csv.push_str(&format!(
+                "SKU-{index},,Produit numéro {index},Product number {index},Une description,{}.90,{}.00,track,350,cuisine,\n",
+                index % 200 + 1,
+                index % 150 + 1
+            ));
+        }
+    }
+    std::fs::write(catalog.join("catalogue.csv"), csv).expect("write csv");
+
+    let started = std::time::Instant::now();
+    let loaded = load_shop(shop.path()).unwrap_or_else(|problems| panic!("{}", problems.render(Lang::En)));
+    let elapsed = started.elapsed();
+    println!("loaded {rows} rows in {} ms", elapsed.as_millis());
+    assert_eq!(loaded.catalogue.products.len(), rows * 2 / 3);
+}
