@@ -1,12 +1,52 @@
 //! Rendering a loaded shop through its theme: every page of every store, locale and
 //! currency, the SEO files, the assets and the price book, written to an
 //! [`OutputSink`].
+//!
+//! The steps, in order: build each theme used (templates compiled once, CSS
+//! bundled once), price every store's catalogue, plan every output path and reject
+//! conflicts, then render the pages in parallel and stream each one to the sink as
+//! soon as it is ready. Nothing is written when a problem is found before
+//! rendering; every problem found is reported together.
 
-use crate::diagnostics::Diagnostics;
+mod context;
+mod functions;
+mod manifest;
+mod pages;
+mod routes;
+mod seo;
+mod store;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use commerce::pricebook::{PRICE_BOOK_PATH, STORE_MANIFEST_PATH, StoreManifest};
+use rayon::prelude::*;
+use tera::Tera;
+
+use crate::assets::{ThemeAssets, build_assets};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::LoadedShop;
+use crate::msg;
 use crate::output::OutputSink;
+use crate::theme::{
+    ThemeFiles, ThemeManifest, ThemeStrings, builtin_theme_names, compile_templates, error_chain,
+    parse_manifest, read_theme_files, resolve_settings,
+};
 
-/// What to render.
+pub use routes::{PageKind, Routes, Words, words};
+
+use context::{
+    ApiView, LinksView, PageEnv, ShopView, StoreView, category_tree, checkout_values, content_pages,
+    page_count, tax_mention,
+};
+use functions::{Bindings, bind};
+use pages::{MenuNode, build_menu, fill_context, menu_problems, template_of};
+use store::StoreData;
+
+/// Options of a render: the build id and the stores to render.
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
     /// Id of this build, published in the price book.
@@ -15,7 +55,7 @@ pub struct RenderOptions {
     pub stores: Vec<String>,
 }
 
-/// What one store's render produced.
+/// Counts of what one store's render produced.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StoreReport {
     /// Store id.
@@ -28,11 +68,50 @@ pub struct StoreReport {
     pub products: usize,
 }
 
-/// What a render produced, per store.
+/// Summary of a render, per store.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RenderReport {
     /// One entry per store rendered.
     pub stores: Vec<StoreReport>,
+    /// Problems that did not stop the build, such as a sku without a price in one
+    /// of a store's currencies (it is then not sold in that currency).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// A theme ready to render: files, settings, compiled templates, strings, assets.
+struct ThemeBuild {
+    files: ThemeFiles,
+    manifest: ThemeManifest,
+    tera: Tera,
+    strings: ThemeStrings,
+    assets: Arc<ThemeAssets>,
+}
+
+/// The templates, functions and shared values of one (store, locale, currency).
+struct Slice {
+    tera: Tera,
+    base: tera::Context,
+    menu: Vec<MenuNode>,
+    /// Values given only to `checkout.html`.
+    checkout: [(&'static str, serde_json::Value); 3],
+}
+
+/// One page to render.
+#[derive(Debug, Clone, Copy)]
+struct Job {
+    kind: PageKind,
+    locale: usize,
+    currency: usize,
+}
+
+/// A store ready to render.
+struct StoreRender<'a> {
+    data: StoreData<'a>,
+    theme: &'a ThemeBuild,
+    settings: serde_json::Map<String, serde_json::Value>,
+    jobs: Vec<Job>,
+    sitemap_pages: Vec<PageKind>,
+    manifest: StoreManifest,
 }
 
 /// Renders every store of `shop` into `sink`, reporting every problem at once.
@@ -41,7 +120,661 @@ pub fn render_shop(
     options: &RenderOptions,
     sink: &dyn OutputSink,
 ) -> Result<RenderReport, Diagnostics> {
-    // TODO: placeholder until the renderer lands.
-    let _ = (shop, options, sink);
-    Ok(RenderReport::default())
+    let started = Instant::now();
+    let site_text = std::fs::read_to_string(shop.root.join("site.toml")).unwrap_or_default();
+    let mut diagnostics = Diagnostics::new();
+    let mut warnings = Diagnostics::new();
+
+    let positions = selected_stores(shop, options, &mut diagnostics);
+    let themes = build_themes(shop, &positions, &site_text, &mut diagnostics);
+    tracing::debug!(millis = started.elapsed().as_millis(), "themes built");
+
+    for (kind, target, span) in menu_problems(&shop.catalogue, &shop.settings.menu) {
+        diagnostics.push(Diagnostic::at_offset(
+            "site.toml",
+            &site_text,
+            span.start,
+            msg!("render-menu-target-missing", kind = kind, target = target),
+        ));
+    }
+
+    let mut stores = Vec::new();
+    for position in positions {
+        let store = &shop.settings.stores[position];
+        let Some(theme) = themes.get(store.theme.get_ref()) else {
+            continue;
+        };
+        match prepare_store(shop, position, theme, &site_text, options, &mut warnings) {
+            Ok(prepared) => stores.push(prepared),
+            Err(errors) => diagnostics.extend(errors),
+        }
+    }
+    tracing::debug!(
+        millis = started.elapsed().as_millis(),
+        "stores priced and planned"
+    );
+    if !diagnostics.is_empty() {
+        diagnostics.sort();
+        return Err(diagnostics);
+    }
+
+    let failures = Failures::default();
+    let reports: Vec<StoreReport> = stores
+        .iter()
+        .map(|prepared| render_store(prepared, options, sink, &failures))
+        .collect();
+    tracing::debug!(millis = started.elapsed().as_millis(), "pages and files written");
+
+    let mut errors = failures.into_diagnostics();
+    if !errors.is_empty() {
+        errors.sort();
+        return Err(errors);
+    }
+    warnings.sort();
+    Ok(RenderReport {
+        stores: reports,
+        warnings: warnings.0,
+    })
+}
+
+/// Positions of the stores to render, in `site.toml` order.
+fn selected_stores(shop: &LoadedShop, options: &RenderOptions, diagnostics: &mut Diagnostics) -> Vec<usize> {
+    let stores = &shop.settings.stores;
+    for id in &options.stores {
+        if !stores.iter().any(|store| store.id.get_ref() == id) {
+            let known: Vec<&str> = stores.iter().map(|store| store.id.get_ref().as_str()).collect();
+            diagnostics.push(Diagnostic::file(
+                "site.toml",
+                msg!("render-store-unknown", store = id, known = known.join(", ")),
+            ));
+        }
+    }
+    (0..stores.len())
+        .filter(|position| {
+            options.stores.is_empty() || options.stores.contains(stores[*position].id.get_ref())
+        })
+        .collect()
+}
+
+/// Builds each theme the selected stores use, once.
+fn build_themes(
+    shop: &LoadedShop,
+    positions: &[usize],
+    site_text: &str,
+    diagnostics: &mut Diagnostics,
+) -> HashMap<String, ThemeBuild> {
+    let mut themes = HashMap::new();
+    let mut failed: Vec<String> = Vec::new();
+    for position in positions {
+        let store = &shop.settings.stores[*position];
+        let name = store.theme.get_ref();
+        if themes.contains_key(name) || failed.contains(name) {
+            continue;
+        }
+        match build_theme(shop, name) {
+            Ok(Some(theme)) => {
+                themes.insert(name.clone(), theme);
+            }
+            Ok(None) => {
+                // The default theme is not written in site.toml; point at the store.
+                let span = if store.theme.span().is_empty() {
+                    store.id.span()
+                } else {
+                    store.theme.span()
+                };
+                diagnostics.push(Diagnostic::at_offset(
+                    "site.toml",
+                    site_text,
+                    span.start,
+                    msg!(
+                        "render-theme-not-found",
+                        store = store.id.get_ref(),
+                        theme = name,
+                        builtin = builtin_theme_names().join(", ")
+                    ),
+                ));
+                failed.push(name.clone());
+            }
+            Err(errors) => {
+                diagnostics.extend(errors);
+                failed.push(name.clone());
+            }
+        }
+    }
+    themes
+}
+
+fn build_theme(shop: &LoadedShop, name: &str) -> Result<Option<ThemeBuild>, Diagnostics> {
+    let Some(files) = read_theme_files(&shop.root, name)? else {
+        return Ok(None);
+    };
+    let mut diagnostics = Diagnostics::new();
+    let manifest = parse_manifest(&files)
+        .map_err(|errors| diagnostics.extend(errors))
+        .ok();
+    let tera = compile_templates(&files)
+        .map_err(|errors| diagnostics.extend(errors))
+        .ok();
+    let strings = ThemeStrings::parse(&files)
+        .map_err(|errors| diagnostics.extend(errors))
+        .ok();
+    let browsers = manifest
+        .as_ref()
+        .and_then(|manifest| manifest.browsers.as_deref());
+    let assets = build_assets(&files, browsers)
+        .map_err(|errors| diagnostics.extend(errors))
+        .ok();
+    match (manifest, tera, strings, assets) {
+        (Some(manifest), Some(tera), Some(strings), Some(assets)) if diagnostics.is_empty() => {
+            Ok(Some(ThemeBuild {
+                files,
+                manifest,
+                tera,
+                strings,
+                assets: Arc::new(assets),
+            }))
+        }
+        _ => Err(diagnostics),
+    }
+}
+
+/// Checks a store's theme settings, prices its catalogue, plans its pages and
+/// checks that no two outputs share a path.
+fn prepare_store<'a>(
+    shop: &'a LoadedShop,
+    position: usize,
+    theme: &'a ThemeBuild,
+    site_text: &str,
+    options: &RenderOptions,
+    warnings: &mut Diagnostics,
+) -> Result<StoreRender<'a>, Diagnostics> {
+    let store = &shop.settings.stores[position];
+    let mut diagnostics = Diagnostics::new();
+    let settings = resolve_settings(
+        &theme.manifest,
+        &theme.files.name,
+        store.id.get_ref(),
+        &store.theme_settings,
+        site_text,
+        store.id.span().start,
+    )
+    .map_err(|errors| diagnostics.extend(errors))
+    .unwrap_or_default();
+
+    let data = StoreData::prepare(shop, position, warnings)?;
+    let manifest = manifest::store_manifest(&data, &options.build_id)
+        .map_err(|errors| diagnostics.extend(errors))
+        .ok();
+
+    let (jobs, sitemap_pages) = plan_jobs(&data);
+    check_templates(&data, theme, &jobs, &mut diagnostics);
+    check_conflicts(&data, theme, &jobs, sitemap_pages.len(), &mut diagnostics);
+
+    match manifest {
+        Some(manifest) if diagnostics.is_empty() => Ok(StoreRender {
+            data,
+            theme,
+            settings,
+            jobs,
+            sitemap_pages,
+            manifest,
+        }),
+        _ => Err(diagnostics),
+    }
+}
+
+/// Lists every page of a store, and the indexable ones for the sitemap.
+fn plan_jobs(data: &StoreData<'_>) -> (Vec<Job>, Vec<PageKind>) {
+    let catalogue = data.catalogue();
+    let per_page = data.shop.settings.build.products_per_page;
+    let mut kinds = vec![PageKind::Home];
+    for (index, listing) in data.listings.iter().enumerate() {
+        for page in 1..=page_count(listing.len(), per_page) {
+            kinds.push(PageKind::Category { index, page });
+        }
+    }
+    kinds.extend((0..catalogue.products.len()).map(PageKind::Product));
+    kinds.extend((0..catalogue.pages.len()).map(PageKind::Content));
+    kinds.extend([PageKind::Cart, PageKind::Checkout]);
+
+    let locales = data.routes.locales.len();
+    let currencies = data.routes.currencies.len();
+    let mut jobs = Vec::with_capacity(kinds.len() * locales * currencies + locales + 2);
+    for locale in 0..locales {
+        for currency in 0..currencies {
+            jobs.extend(kinds.iter().map(|kind| Job {
+                kind: *kind,
+                locale,
+                currency,
+            }));
+        }
+        jobs.push(Job {
+            kind: PageKind::NotFound,
+            locale,
+            currency: 0,
+        });
+    }
+    for kind in [PageKind::Root, PageKind::RootNotFound] {
+        jobs.push(Job {
+            kind,
+            locale: 0,
+            currency: 0,
+        });
+    }
+    let sitemap_pages = kinds.into_iter().filter(|kind| kind.indexable()).collect();
+    (jobs, sitemap_pages)
+}
+
+/// Reports templates the planned pages need and the theme lacks, once each.
+fn check_templates(data: &StoreData<'_>, theme: &ThemeBuild, jobs: &[Job], diagnostics: &mut Diagnostics) {
+    let catalogue = data.catalogue();
+    let available: std::collections::HashSet<&str> = theme.tera.get_template_names().collect();
+    let mut reported: Vec<String> = Vec::new();
+    for job in jobs.iter().filter(|job| job.locale == 0 && job.currency == 0) {
+        let template = template_of(catalogue, job.kind);
+        if available.contains(template) {
+            continue;
+        }
+        let diagnostic = match job.kind {
+            PageKind::Content(index) => store::source_diagnostic(
+                &catalogue.pages[index].source,
+                msg!(
+                    "render-page-template-missing",
+                    template = template,
+                    theme = &theme.files.name
+                ),
+            ),
+            kind => {
+                if reported.iter().any(|name| name == template) {
+                    continue;
+                }
+                reported.push(template.to_owned());
+                Diagnostic::file(
+                    theme.files.folder.join("templates"),
+                    msg!(
+                        "render-template-missing",
+                        theme = &theme.files.name,
+                        template = template,
+                        page = kind.name()
+                    ),
+                )
+            }
+        };
+        diagnostics.push(diagnostic);
+    }
+}
+
+/// Source of an output file, to name both sides of a path conflict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Origin {
+    Page(PageKind),
+    /// The folder of a section (`/fr/produits/`), which only its pages may use.
+    Section(&'static str),
+    File(PathBuf),
+    Generated(&'static str),
+}
+
+impl Origin {
+    fn describe(&self, data: &StoreData<'_>) -> String {
+        let catalogue = data.catalogue();
+        match self {
+            Origin::Page(PageKind::Product(index)) => catalogue.products[*index].source.clone(),
+            Origin::Page(PageKind::Category { index, .. }) => catalogue.categories[*index].source.clone(),
+            Origin::Page(PageKind::Content(index)) => catalogue.pages[*index].source.clone(),
+            Origin::Page(kind) => format!("the built-in {} page", kind.name()),
+            Origin::Section(section) => format!("the folder of the {section} pages"),
+            Origin::File(path) => path.display().to_string(),
+            Origin::Generated(name) => format!("the generated {name}"),
+        }
+    }
+
+    /// Returns the shop file to point at, when this output comes from one.
+    fn file(&self, data: &StoreData<'_>) -> Option<String> {
+        match self {
+            Origin::Page(PageKind::Product(_) | PageKind::Category { .. } | PageKind::Content(_)) => {
+                Some(self.describe(data))
+            }
+            Origin::File(path) => Some(path.display().to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// Reports every pair of outputs that would be written to the same path.
+fn check_conflicts(
+    data: &StoreData<'_>,
+    theme: &ThemeBuild,
+    jobs: &[Job],
+    sitemap_pages: usize,
+    diagnostics: &mut Diagnostics,
+) {
+    let routes = &data.routes;
+    let catalogue = data.catalogue();
+    let mut claims: HashMap<String, Origin> = HashMap::with_capacity(jobs.len() + 64);
+    let mut reported: Vec<(String, String)> = Vec::new();
+    let mut claim = |path: String, origin: Origin| {
+        let Some(existing) = claims.get(&path) else {
+            claims.insert(path, origin);
+            return;
+        };
+        let (first, second) = (existing.describe(data), origin.describe(data));
+        if reported.contains(&(first.clone(), second.clone())) {
+            return;
+        }
+        let file = origin
+            .file(data)
+            .or_else(|| existing.file(data))
+            .unwrap_or_else(|| "site.toml".to_owned());
+        let message = msg!(
+            "render-path-conflict",
+            store = data.id(),
+            path = format!("/{path}"),
+            first = &first,
+            second = &second
+        );
+        diagnostics.push(store::source_diagnostic(&file, message));
+        reported.push((first, second));
+    };
+
+    for locale in 0..routes.locales.len() {
+        for currency in 0..routes.currencies.len() {
+            let prefix = routes.prefix(locale, currency);
+            let words = routes.words[locale];
+            for (word, section) in [(words.products, "product"), (words.categories, "category")] {
+                claim(
+                    Routes::file_of(&format!("{prefix}{word}/")),
+                    Origin::Section(section),
+                );
+            }
+        }
+    }
+    for job in jobs {
+        let path = routes.path(catalogue, job.kind, job.locale, job.currency);
+        claim(Routes::file_of(&path), Origin::Page(job.kind));
+    }
+    for file in &theme.assets.files {
+        claim(file.path.clone(), Origin::File(file.source.clone()));
+    }
+    let sitemap_files = sitemap_pages * routes.locales.len();
+    claim("sitemap.xml".to_owned(), Origin::Generated("sitemap"));
+    if sitemap_files > seo::SITEMAP_MAX_URLS {
+        for number in 1..=sitemap_files.div_ceil(seo::SITEMAP_MAX_URLS) {
+            claim(seo::sitemap_part_name(number), Origin::Generated("sitemap"));
+        }
+    }
+    claim("robots.txt".to_owned(), Origin::Generated("robots.txt"));
+    for locale in &routes.locales {
+        for currency in &routes.currencies {
+            claim(
+                seo::feed_path(locale.as_str(), currency.code()),
+                Origin::Generated("product feed"),
+            );
+        }
+    }
+    claim(PRICE_BOOK_PATH.to_owned(), Origin::Generated("price book"));
+    claim(
+        STORE_MANIFEST_PATH.to_owned(),
+        Origin::Generated("store manifest"),
+    );
+}
+
+/// Render problems, grouped by template and error so that a mistake in
+/// `product.html` is reported once, not once per product.
+#[derive(Default)]
+struct Failures {
+    render: Mutex<BTreeMap<(PathBuf, String), (String, usize)>>,
+    writes: Mutex<Vec<Diagnostic>>,
+}
+
+impl Failures {
+    fn render_failed(&self, source: PathBuf, error: String, path: &str) {
+        let mut render = self
+            .render
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        render
+            .entry((source, error))
+            .and_modify(|(_, count)| *count += 1)
+            .or_insert_with(|| (path.to_owned(), 1));
+    }
+
+    fn write_failed(&self, path: &str, error: &std::io::Error) {
+        let mut writes = self
+            .writes
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        writes.push(Diagnostic::file(
+            path,
+            msg!("render-write-failed", path = path, error = error),
+        ));
+    }
+
+    fn into_diagnostics(self) -> Diagnostics {
+        let mut diagnostics = Diagnostics::new();
+        let render = self
+            .render
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for ((source, error), (path, count)) in render {
+            let template = source
+                .file_name()
+                .map_or_else(String::new, |name| name.to_string_lossy().into_owned());
+            diagnostics.push(Diagnostic::file(
+                &source,
+                msg!(
+                    "render-template-failed",
+                    template = template,
+                    path = path,
+                    others = count - 1,
+                    error = error
+                ),
+            ));
+        }
+        diagnostics.0.extend(
+            self.writes
+                .into_inner()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        );
+        diagnostics
+    }
+}
+
+/// Builds the shared context and bound templates of every (locale, currency) of a store.
+fn build_slices(prepared: &StoreRender<'_>, options: &RenderOptions) -> Vec<Slice> {
+    let data = &prepared.data;
+    let theme = prepared.theme;
+    let routes = &data.routes;
+    let shop_settings = &data.shop.settings;
+    let mut slices = Vec::with_capacity(routes.locales.len() * routes.currencies.len());
+    for (locale, tag) in routes.locales.iter().enumerate() {
+        let translator = Arc::new(theme.strings.translator(tag.as_str()));
+        for (currency, code) in routes.currencies.iter().enumerate() {
+            let env = PageEnv {
+                data,
+                locale,
+                currency,
+            };
+            let tera = bind(
+                &theme.tera,
+                Bindings {
+                    translator: Arc::clone(&translator),
+                    assets: Arc::clone(&theme.assets),
+                    prefix: routes.prefix(locale, currency).to_owned(),
+                    locale: tag.clone(),
+                    currency: *code,
+                },
+            );
+            let mut base = tera::Context::new();
+            base.insert("lang", tag.as_str());
+            base.insert("currency", code.code());
+            base.insert("store", &StoreView::new(data));
+            base.insert("shop", &ShopView::new(&shop_settings.shop));
+            base.insert("theme", &prepared.settings);
+            base.insert("categories", &category_tree(env));
+            base.insert(
+                "links",
+                &LinksView {
+                    home: env.path(PageKind::Home),
+                    cart: env.path(PageKind::Cart),
+                    checkout: env.path(PageKind::Checkout),
+                },
+            );
+            base.insert(
+                "api",
+                &ApiView {
+                    base: "/api",
+                    store: data.id(),
+                    currency: code.code().to_owned(),
+                    locale: tag.as_str(),
+                },
+            );
+            base.insert(
+                "tax_mention",
+                tax_mention(tag, data.store.tax_display, shop_settings.shop.vat_exempt),
+            );
+            base.insert("build_id", &options.build_id);
+            base.insert("content_pages", &content_pages(env));
+            slices.push(Slice {
+                tera,
+                base,
+                menu: build_menu(env, &shop_settings.menu),
+                checkout: checkout_values(env, &prepared.manifest),
+            });
+        }
+    }
+    slices
+}
+
+/// Renders and writes every page and file of one store.
+fn render_store(
+    prepared: &StoreRender<'_>,
+    options: &RenderOptions,
+    sink: &dyn OutputSink,
+    failures: &Failures,
+) -> StoreReport {
+    let started = Instant::now();
+    let data = &prepared.data;
+    let store_id = data.id();
+    let slices = build_slices(prepared, options);
+    let currencies = data.routes.currencies.len();
+    let pages = AtomicUsize::new(0);
+    let files = AtomicUsize::new(0);
+    let write = |path: &str, bytes: &[u8]| {
+        let full = format!("{store_id}/{path}");
+        match sink.write(&full, bytes) {
+            Ok(()) => {
+                files.fetch_add(1, Ordering::Relaxed);
+                true
+            }
+            Err(error) => {
+                failures.write_failed(&full, &error);
+                false
+            }
+        }
+    };
+
+    prepared.jobs.par_iter().for_each(|job| {
+        let slice = &slices[job.locale * currencies + job.currency];
+        let env = PageEnv {
+            data,
+            locale: job.locale,
+            currency: job.currency,
+        };
+        let mut context = slice.base.clone();
+        if job.kind == PageKind::Checkout {
+            for (name, value) in &slice.checkout {
+                context.insert(*name, value);
+            }
+        }
+        let path = fill_context(env, job.kind, &slice.menu, &mut context);
+        let template = template_of(data.catalogue(), job.kind);
+        match slice.tera.render(template, &context) {
+            Ok(html) => {
+                if write(&Routes::file_of(&path), html.as_bytes()) {
+                    pages.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            Err(error) => {
+                let source = prepared
+                    .theme
+                    .files
+                    .get(&format!("templates/{template}"))
+                    .map_or_else(|| PathBuf::from(template), |file| file.source.clone());
+                failures.render_failed(source, error_chain(&error), &path);
+            }
+        }
+    });
+
+    tracing::debug!(
+        store = store_id,
+        millis = started.elapsed().as_millis(),
+        "pages written"
+    );
+
+    for file in &prepared.theme.assets.files {
+        write(&file.path, &file.bytes);
+    }
+    for (path, text) in seo::sitemaps(data, &prepared.sitemap_pages) {
+        write(&path, text.as_bytes());
+    }
+    write("robots.txt", seo::robots(data).as_bytes());
+    tracing::debug!(
+        store = store_id,
+        millis = started.elapsed().as_millis(),
+        "sitemap written"
+    );
+
+    let feeds: Vec<(usize, usize)> = (0..data.routes.locales.len())
+        .flat_map(|locale| (0..currencies).map(move |currency| (locale, currency)))
+        .collect();
+    // One feed at a time: a feed of 100,000 products is over 100 MB of text.
+    feeds.iter().for_each(|(locale, currency)| {
+        let env = PageEnv {
+            data,
+            locale: *locale,
+            currency: *currency,
+        };
+        let path = seo::feed_path(env.locale_tag().as_str(), env.currency_code().code());
+        write(&path, seo::feed(env).as_bytes());
+    });
+
+    tracing::debug!(
+        store = store_id,
+        millis = started.elapsed().as_millis(),
+        "feeds written"
+    );
+
+    match manifest::price_book_json(data, &options.build_id) {
+        Ok(bytes) => {
+            write(PRICE_BOOK_PATH, &bytes);
+        }
+        Err(error) => failures.write_failed(PRICE_BOOK_PATH, &std::io::Error::other(error)),
+    }
+    write_json(STORE_MANIFEST_PATH, &prepared.manifest, &write, failures);
+    tracing::debug!(
+        store = store_id,
+        millis = started.elapsed().as_millis(),
+        "price book written"
+    );
+
+    StoreReport {
+        store: store_id.to_owned(),
+        pages: pages.into_inner(),
+        files: files.into_inner(),
+        products: data.catalogue().products.len(),
+    }
+}
+
+fn write_json(
+    path: &str,
+    value: &impl serde::Serialize,
+    write: &impl Fn(&str, &[u8]) -> bool,
+    failures: &Failures,
+) {
+    match serde_json::to_vec(value) {
+        Ok(bytes) => {
+            write(path, &bytes);
+        }
+        Err(error) => failures.write_failed(path, &std::io::Error::other(error)),
+    }
 }

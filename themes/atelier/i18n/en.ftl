@@ -1,0 +1,178 @@
+# Atelier theme, English strings. Every id also exists in fr.ftl.
+# Strings prefixed `js-` are read by the cart script: `{ $count }`-style
+# variables there receive a placeholder such as `{count}` that the script fills.
+
+## Layout
+
+skip-to-content = Skip to content
+nav-main = Main menu
+nav-menu-jump = Menu
+nav-cart = Cart
+switch-language = Language
+switch-currency = Currency
+breadcrumbs = Breadcrumb
+footer-information = Information
+footer-legal-nav = Legal information
+footer-siret = SIRET
+footer-vat-number = VAT number
+footer-prices-incl = Prices include VAT.
+footer-prices-excl = Prices exclude VAT; VAT is added to the order.
+
+## Home and listings
+
+home-kicker = Welcome
+home-categories = Shop by category
+home-featured = Featured
+category-children = Subcategories
+category-products = Products
+category-empty = There are no products in this category yet.
+products-count = { $count ->
+    [0] no products
+    [one] { $count } product
+   *[other] { $count } products
+}
+pagination = Pagination
+pagination-previous = Previous page
+pagination-next = Next page
+pagination-page = Page
+pagination-page-of = page { $current } of { $total }
+
+## Prices and availability
+
+price-from = From
+availability-in-stock = In stock
+availability-backorder = On backorder
+availability-backorder-days = { $days ->
+    [one] On backorder: ships within { $days } day
+   *[other] On backorder: ships within { $days } days
+}
+availability-made-to-order = Made to order
+
+## Product page
+
+product-choose-variant = Choose a variant
+product-quantity = Quantity
+product-add-to-cart = Add to cart
+product-not-sellable = This product is not for sale at the moment.
+product-variant-unavailable = Not available in this currency
+product-sku = SKU
+product-tax-rate = VAT rate
+product-weight = Weight
+product-weight-grams = { $grams } g
+product-categories = Categories
+product-details = Description
+product-image-alt = { $title }, image { $number } of { $total }
+
+## Cart
+
+cart-title = Your cart
+cart-needs-javascript = The cart needs JavaScript. Turn it on in your browser to order, or contact us by email.
+cart-loading = Loading your cart…
+cart-empty = Your cart is empty.
+cart-continue = Continue shopping
+cart-table-caption = Items in your cart
+cart-product = Product
+cart-unit-price = Unit price
+cart-quantity = Quantity
+cart-line-total = Total
+cart-actions = Actions
+cart-remove = Remove
+cart-subtotal = Subtotal
+cart-shipping = Shipping
+cart-tax = { $display ->
+    [excl] VAT
+   *[incl] Including VAT
+}
+cart-total = Total
+cart-tax-note = Prices { $mention }. Shipping is calculated at the next step.
+cart-checkout = Check out
+
+## Checkout
+
+checkout-title = Checkout
+form-required-intro = Fields marked "required" must be filled in.
+form-required = (required)
+form-optional = (optional)
+checkout-contact = Your details
+customer-email = Email address
+customer-email-hint = We send the order confirmation there.
+customer-name = Full name
+customer-phone = Phone
+customer-phone-hint = For the carrier, if needed.
+customer-company = Company
+customer-vat-number = EU VAT number
+customer-vat-number-hint = For businesses in the European Union, for example FR12345678901.
+checkout-billing-address = Billing address
+checkout-shipping-address = Shipping address
+checkout-shipping-same = Ship to the billing address
+address-name = Recipient
+address-street = Street address
+address-postal-code = Postal code
+address-city = City
+address-country = Country
+address-country-hint = Two-letter country code, for example FR.
+checkout-shipping-method = Shipping method
+shipping-free = Free
+shipping-free-above = Free on orders over { $amount }
+checkout-payment-method = Payment method
+payment-kind-card = Secure payment on our payment provider's page.
+payment-kind-bank_transfer = We show our bank details after you order; the order ships once the transfer arrives.
+payment-kind-cheque = We show where to send the cheque after you order; the order ships once the cheque arrives.
+checkout-confirm = Confirmation
+checkout-marketing-email = Send me the shop's news by email (you can unsubscribe at any time).
+checkout-terms-before = By placing your order, you accept our
+checkout-terms-link = terms of sale
+checkout-terms-after = .
+checkout-terms-plain = By placing your order, you accept our terms of sale.
+checkout-submit = Order with obligation to pay
+checkout-summary = Order summary
+checkout-shipping-note = Shipping costs are confirmed with the order.
+checkout-edit-cart = Edit cart
+
+## Confirmation
+
+confirmation-title = Thank you, your order is placed.
+confirmation-number = Order number:
+confirmation-total = Total:
+confirmation-email = A confirmation email is on its way.
+confirmation-payment = Payment
+confirmation-bank-transfer = Please make the transfer with the order number as the reference. We ship the order once it arrives.
+confirmation-cheque = Please send your cheque with the order number written on the back. We ship the order once it arrives.
+confirmation-home = Back to the home page
+payment-account-holder = Account holder
+payment-iban = IBAN
+payment-bic = BIC
+payment-reference = Reference
+payment-amount = Amount
+payment-payable-to = Payable to
+payment-address = Send to
+
+## Not found
+
+not-found-title = Page not found
+not-found-text = This page does not exist, or no longer does. Its address may have changed.
+not-found-home = Back to the home page
+
+## Cart script
+
+js-network-error = The cart service cannot be reached. Check your connection and try again.
+js-server-error = The cart service ran into a problem. Try again in a moment.
+js-adding = Adding to cart…
+js-added = Added to cart.
+js-view-cart = View cart
+js-quantity-invalid = Enter a whole number, at least 1.
+js-line-quantity-invalid = Enter a whole number; 0 removes the item.
+js-line-quantity-label = Quantity of { $title }
+js-cart-updated = Cart updated.
+js-line-removed = { $title } was removed from the cart.
+js-cart-expired = Your cart had expired, so it was emptied.
+js-cart-link-one = Cart, { $count } item
+js-cart-link-other = Cart, { $count } items
+js-stock-count = In stock: { $count }
+js-stock-backorder-days = On backorder: ships within { $days } days
+js-stock-out = Out of stock
+js-stock-unknown = Live stock is not available at the moment.
+js-submenu = { $label } submenu
+js-checkout-sending = Sending your order…
+js-checkout-failed = The order was not placed. Fix what is marked and try again.
+js-redirecting = Taking you to the payment page…
