@@ -2,8 +2,14 @@
 //! through a theme for every store, locale and currency, and write the result
 //! atomically; `serve` adds file watching and live reload.
 
+pub mod assets;
+pub mod build;
+pub mod cli;
 pub mod diagnostics;
 pub mod load;
 pub mod messages;
 pub mod output;
 pub mod render;
+pub mod scaffold;
+pub mod serve;
+pub mod theme;

@@ -3,8 +3,11 @@
 //! changed files for `serve`.
 
 use std::collections::BTreeMap;
+use std::fs;
 use std::io;
-use std::sync::Mutex;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Receives rendered files. `path` is relative to the output root and starts with the
 /// store id: `fr/fr/produits/tasse/index.html`. Implementations must accept calls
@@ -40,5 +43,170 @@ impl OutputSink for MemorySink {
         let mut files = self.files.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         files.insert(path.to_owned(), bytes.to_vec());
         Ok(())
+    }
+}
+
+/// Writes files under a folder, creating sub-folders as needed; `build` points it at
+/// its staging folder. It counts the files written, for the progress bar, and keeps
+/// every I/O failure with its path, so the build can tell a disk problem (exit code
+/// 2) from a shop problem (exit code 1) whatever the renderer does with the error.
+#[derive(Debug)]
+pub struct DirSink {
+    root: PathBuf,
+    written: Arc<AtomicUsize>,
+    failures: Mutex<Vec<WriteFailure>>,
+}
+
+/// A file the sink could not write.
+#[derive(Debug)]
+pub struct WriteFailure {
+    /// The full path of the file.
+    pub path: PathBuf,
+    /// The error.
+    pub error: io::Error,
+}
+
+impl DirSink {
+    /// A sink writing under `root`, which must exist.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        DirSink {
+            root: root.into(),
+            written: Arc::new(AtomicUsize::new(0)),
+            failures: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Returns the number of files written so far, shared so that another thread can watch
+    /// it grow.
+    pub fn counter(&self) -> Arc<AtomicUsize> {
+        Arc::clone(&self.written)
+    }
+
+    /// Returns the failures recorded since the sink was created, first one first.
+    pub fn take_failures(&self) -> Vec<WriteFailure> {
+        let mut failures = self
+            .failures
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        std::mem::take(&mut *failures)
+    }
+
+    fn write_file(&self, path: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+        let full = self.root.join(checked_relative_path(path)?);
+        if let Some(parent) = full.parent() {
+            fs::create_dir_all(parent).map_err(|error| with_path(&full, error))?;
+        }
+        fs::write(&full, bytes).map_err(|error| with_path(&full, error))?;
+        Ok(full)
+    }
+}
+
+impl OutputSink for DirSink {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        match self.write_file(path, bytes) {
+            Ok(_) => {
+                self.written.fetch_add(1, Ordering::Relaxed);
+                Ok(())
+            }
+            Err(error) => {
+                let failure = WriteFailure {
+                    path: self.root.join(path),
+                    error: io::Error::new(error.kind(), error.to_string()),
+                };
+                self.failures
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .push(failure);
+                Err(error)
+            }
+        }
+    }
+}
+
+/// Counts files and throws them away, for `comptoir check`.
+#[derive(Debug, Default)]
+pub struct DiscardSink {
+    written: AtomicUsize,
+}
+
+impl DiscardSink {
+    /// Creates an empty sink.
+    pub fn new() -> Self {
+        DiscardSink::default()
+    }
+
+    /// Returns the number of files received.
+    pub fn files(&self) -> usize {
+        self.written.load(Ordering::Relaxed)
+    }
+}
+
+impl OutputSink for DiscardSink {
+    fn write(&self, path: &str, _bytes: &[u8]) -> io::Result<()> {
+        checked_relative_path(path)?;
+        self.written.fetch_add(1, Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+/// Checks that a sink path stays inside the output root: relative, with no `..`,
+/// `.` or empty segment. A slug that escaped would otherwise overwrite files outside
+/// `public/`.
+pub fn checked_relative_path(path: &str) -> io::Result<&Path> {
+    let inside = !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && path
+            .split('/')
+            .all(|segment| !segment.is_empty() && segment != "." && segment != "..");
+    if inside && Path::new(path).is_relative() {
+        Ok(Path::new(path))
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("output path `{path}` is not a relative path inside the output folder"),
+        ))
+    }
+}
+
+fn with_path(path: &Path, error: io::Error) -> io::Error {
+    io::Error::new(error.kind(), format!("{}: {error}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dir_sink_writes_nested_files() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let sink = DirSink::new(dir.path());
+        sink.write("fr/fr/index.html", b"<p>bonjour</p>").expect("write");
+        assert_eq!(
+            fs::read(dir.path().join("fr/fr/index.html")).expect("read back"),
+            b"<p>bonjour</p>"
+        );
+        assert_eq!(sink.counter().load(Ordering::Relaxed), 1);
+        assert!(sink.take_failures().is_empty());
+    }
+
+    #[test]
+    fn dir_sink_rejects_escaping_paths() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let sink = DirSink::new(dir.path().join("out"));
+        for path in ["../x.html", "/etc/x", "fr//x", "fr/./x", ""] {
+            let error = sink.write(path, b"x").expect_err(path);
+            assert_eq!(error.kind(), io::ErrorKind::InvalidInput, "{path}");
+        }
+        assert_eq!(sink.take_failures().len(), 5);
+        assert!(!dir.path().join("x.html").exists());
+    }
+
+    #[test]
+    fn discard_sink_counts_only() {
+        let sink = DiscardSink::new();
+        sink.write("fr/index.html", b"x").expect("write");
+        sink.write("fr/404.html", b"y").expect("write");
+        assert_eq!(sink.files(), 2);
     }
 }

@@ -1,1 +1,18 @@
 # serve messages (en). Every id must exist in both languages.
+
+serve-store-url = Store { $store }: { $url }
+serve-ready = Watching the shop for changes. Press Ctrl+C to stop.
+serve-rebuilt = Build { $build } ready in { $millis } ms: { $written ->
+    [one] { $written } file written
+   *[other] { $written } files written
+}, { $deleted ->
+    [one] { $deleted } deleted
+   *[other] { $deleted } deleted
+}.
+serve-keeps-last-build = The last good build is still being served; save a fix to rebuild.
+serve-overlay-title = Comptoir: the last build failed. This page is from the last good build. Fix these problems and save:
+serve-bind-failed = Could not listen on { $address }: { $error }. Choose another port with --port.
+serve-port-overflow = Port { $port } leaves no room for { $stores } stores, one port each: choose a lower --port.
+serve-watch-failed = Could not watch { $path } for changes: { $error }
+serve-runtime-failed = Could not start the server: { $error }
+serve-stores-changed = The stores in site.toml are now { $stores }: restart `comptoir serve` to serve them on their own ports.

@@ -1,0 +1,619 @@
+//! `comptoir build` and `comptoir check`: load the shop, render it, and for a build
+//! swap the result in place of the output folder only when everything succeeded.
+//!
+//! A build renders into a staging folder next to the output (`public.tmp-<random>`),
+//! so a failed build leaves the previous `public/` as it was and deletes the staging
+//! folder.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{self, IsTerminal};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use commerce::Settings;
+use indicatif::{ProgressBar, ProgressStyle};
+use sha2::{Digest, Sha256};
+use tempfile::TempDir;
+
+use crate::cli::CommandError;
+use crate::load::{self, LoadedShop};
+use crate::messages::Lang;
+use crate::msg;
+use crate::output::{DirSink, DiscardSink};
+use crate::render::{self, RenderOptions, RenderReport};
+
+/// Options of a build.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Folder holding `site.toml`.
+    pub root: PathBuf,
+    /// Output folder, replaced as a whole by a build of every store.
+    pub output: PathBuf,
+    /// Only these stores, each replacing its own `output/<id>/`; all when empty.
+    pub stores: Vec<String>,
+    /// Language of the progress bar.
+    pub lang: Lang,
+}
+
+/// The result of a successful build.
+#[derive(Debug, Clone)]
+pub struct BuildSummary {
+    /// The build id published in the price book.
+    pub build_id: String,
+    /// Pages, products and files per store.
+    pub report: RenderReport,
+    /// Time from start to swap.
+    pub elapsed: Duration,
+}
+
+/// Builds the shop into `options.output`: load → fingerprint → render → write → swap.
+pub fn build(options: &BuildOptions) -> Result<BuildSummary, CommandError> {
+    let started = Instant::now();
+    require_site_toml(&options.root)?;
+    check_output_is_safe(&options.root, &options.output)?;
+
+    let shop = timed("load", || load::load_shop(&options.root))?;
+    check_store_filter(&shop, &options.stores)?;
+
+    let build_id = timed("fingerprint", || build_id(&shop.root, &shop.settings))?;
+
+    let staging = Staging::create(&options.output)?;
+    let sink = DirSink::new(staging.path());
+    let render_options = RenderOptions {
+        build_id: build_id.clone(),
+        stores: options.stores.clone(),
+    };
+    let rendered = timed("render", || {
+        let progress = Progress::start(sink.counter(), options.lang);
+        let rendered = render::render_shop(&shop, &render_options, &sink);
+        progress.finish();
+        rendered
+    });
+
+    // The sink writes while the renderer runs. This step turns the failures it
+    // recorded into one I/O error, checked before the renderer's diagnostics because a
+    // full disk also makes the renderer report problems that are not in the shop.
+    timed("write", || check_written(&sink))?;
+    let report = rendered?;
+
+    timed("swap", || staging.swap(&options.stores))?;
+
+    Ok(BuildSummary {
+        build_id,
+        report,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// The result of `comptoir check` on a shop without problems.
+#[derive(Debug, Clone)]
+pub struct CheckSummary {
+    /// Pages, products and files per store, as a build would write them.
+    pub report: RenderReport,
+    /// Files the build would write.
+    pub files: usize,
+}
+
+/// Loads and renders the shop in `root` into a sink that keeps nothing.
+pub fn check(root: &Path) -> Result<CheckSummary, CommandError> {
+    require_site_toml(root)?;
+
+    let shop = timed("load", || load::load_shop(root))?;
+
+    let sink = DiscardSink::new();
+    let render_options = RenderOptions {
+        build_id: "check".to_owned(),
+        stores: Vec::new(),
+    };
+    let report = timed("render", || render::render_shop(&shop, &render_options, &sink))?;
+
+    Ok(CheckSummary {
+        report,
+        files: sink.files(),
+    })
+}
+
+/// Renders one line per store: its pages, products and files, in `lang`.
+pub fn store_lines(report: &RenderReport, lang: Lang) -> Vec<String> {
+    report
+        .stores
+        .iter()
+        .map(|store| {
+            msg!(
+                "build-store",
+                store = &store.store,
+                pages = store.pages,
+                products = store.products,
+                files = store.files
+            )
+            .render(lang)
+        })
+        .collect()
+}
+
+/// Runs one step of the build and logs its duration at debug level.
+pub fn timed<T>(step: &'static str, run: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let result = run();
+    tracing::debug!(step, millis = started.elapsed().as_millis(), "build step done");
+    result
+}
+
+/// Fails with a usage error when `root` has no `site.toml`, which most often means
+/// the command ran in the wrong folder.
+pub fn require_site_toml(root: &Path) -> Result<(), CommandError> {
+    let site = root.join("site.toml");
+    if site.is_file() {
+        Ok(())
+    } else {
+        Err(CommandError::Usage(msg!(
+            "cli-no-site-toml",
+            path = site.display()
+        )))
+    }
+}
+
+fn check_store_filter(shop: &LoadedShop, stores: &[String]) -> Result<(), CommandError> {
+    let known: Vec<&str> = shop
+        .settings
+        .stores
+        .iter()
+        .map(|store| store.id.get_ref().as_str())
+        .collect();
+    match stores.iter().find(|id| !known.contains(&id.as_str())) {
+        Some(unknown) => Err(CommandError::Usage(msg!(
+            "build-unknown-store",
+            store = unknown,
+            stores = known.join(", ")
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Rejects an output folder that contains the shop itself, because the swap deletes the
+/// previous output: `--output .` would otherwise delete the merchant's files.
+fn check_output_is_safe(root: &Path, output: &Path) -> Result<(), CommandError> {
+    let root = resolved(root);
+    let output_resolved = resolved(output);
+    if root.starts_with(&output_resolved) || output.join("site.toml").exists() {
+        return Err(CommandError::Usage(msg!(
+            "build-output-unsafe",
+            path = output.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Resolves `path` to an absolute path with symbolic links resolved, as far as the
+/// path exists.
+fn resolved(path: &Path) -> PathBuf {
+    if let Ok(path) = path.canonicalize() {
+        return path;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => {
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            resolved(parent).join(name)
+        }
+        _ => std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()),
+    }
+}
+
+fn check_written(sink: &DirSink) -> Result<(), CommandError> {
+    match sink.take_failures().into_iter().next() {
+        Some(failure) => Err(CommandError::io("io-write-failed", &failure.path, &failure.error)),
+        None => Ok(()),
+    }
+}
+
+/// The folders and files of a shop that a build reads, relative to its root. Themes
+/// are added per store.
+const INPUTS: [&str; 6] = ["site.toml", "content", "templates", "styles", "scripts", "static"];
+
+/// Computes the build id: the first 12 hex digits of a SHA-256 over the relative
+/// path and bytes of every input file, in path order, and over the version of
+/// `comptoir`, whose built-in themes are inputs too. The same inputs give the same
+/// id on any machine.
+pub fn build_id(root: &Path, settings: &Settings) -> Result<String, CommandError> {
+    let mut hasher = Sha256::new();
+    hasher.update(concat!("comptoir ", env!("CARGO_PKG_VERSION"), "\0"));
+
+    let themes: BTreeSet<String> = settings
+        .stores
+        .iter()
+        .map(|store| format!("themes/{}", store.theme.get_ref()))
+        .collect();
+    let inputs = INPUTS.iter().map(|input| input.to_string()).chain(themes);
+    for input in inputs {
+        hash_tree(root, &root.join(input), &mut hasher)?;
+    }
+
+    let digest = hasher.finalize();
+    Ok(hex::encode(&digest[..6]))
+}
+
+/// Feeds every file under `path` (or `path` itself) to `hasher`, sorted by name. A
+/// missing input is skipped: a shop need not override templates or styles.
+fn hash_tree(root: &Path, path: &Path, hasher: &mut Sha256) -> Result<(), CommandError> {
+    if !path.exists() {
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name() {
+        let entry = entry.map_err(|error| {
+            let path = error.path().unwrap_or(path).to_path_buf();
+            CommandError::io("io-read-failed", &path, &io::Error::other(error))
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let name: Vec<String> = relative
+            .components()
+            .map(|part| part.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let mut file = fs::File::open(entry.path())
+            .map_err(|error| CommandError::io("io-read-failed", entry.path(), &error))?;
+        let length = file
+            .metadata()
+            .map_err(|error| CommandError::io("io-read-failed", entry.path(), &error))?
+            .len();
+        // The name ends with a zero byte and the length comes before the bytes, so no
+        // two different trees feed the same bytes to the hash.
+        hasher.update(name.join("/").as_bytes());
+        hasher.update([0]);
+        hasher.update(length.to_le_bytes());
+        io::copy(&mut file, hasher)
+            .map_err(|error| CommandError::io("io-read-failed", entry.path(), &error))?;
+    }
+    Ok(())
+}
+
+/// A staging folder next to the output, deleted when dropped unless swapped in.
+#[derive(Debug)]
+pub struct Staging {
+    dir: TempDir,
+    output: PathBuf,
+}
+
+impl Staging {
+    /// Creates `<output>.tmp-<random>` beside `output`, creating the parent folder if
+    /// needed. Being on the same file system as the output lets the swap rename.
+    pub fn create(output: &Path) -> Result<Staging, CommandError> {
+        let Some(name) = output.file_name() else {
+            return Err(CommandError::Usage(msg!(
+                "build-output-unsafe",
+                path = output.display()
+            )));
+        };
+        let parent = match output.parent() {
+            Some(parent) if !parent.as_os_str().is_empty() => parent,
+            _ => Path::new("."),
+        };
+        fs::create_dir_all(parent).map_err(|error| CommandError::io("io-create-failed", parent, &error))?;
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("{}.tmp-", name.to_string_lossy()))
+            .tempdir_in(parent)
+            .map_err(|error| CommandError::io("io-create-failed", parent, &error))?;
+        Ok(Staging {
+            dir,
+            output: output.to_path_buf(),
+        })
+    }
+
+    /// Returns the staging folder.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Puts the staged files in place: the whole output folder when `stores` is
+    /// empty, else only `output/<id>/` for each store in `stores`, leaving the
+    /// other stores' folders as they were.
+    pub fn swap(self, stores: &[String]) -> Result<(), CommandError> {
+        let suffix = self
+            .path()
+            .file_name()
+            .map(|name| {
+                name.to_string_lossy()
+                    .rsplit(".tmp-")
+                    .next()
+                    .unwrap_or("")
+                    .to_owned()
+            })
+            .unwrap_or_default();
+        let aside_name = |target: &Path| {
+            let name = target.file_name().map(|name| name.to_string_lossy().into_owned());
+            target.with_file_name(format!("{}.old-{suffix}", name.unwrap_or_default()))
+        };
+
+        if stores.is_empty() {
+            replace_dir(self.dir.path(), &self.output, &aside_name(&self.output))?;
+            // The staging folder is now the output: the guard must not delete it.
+            let _output = self.dir.keep();
+            return Ok(());
+        }
+
+        fs::create_dir_all(&self.output)
+            .map_err(|error| CommandError::io("io-create-failed", &self.output, &error))?;
+        for store in stores {
+            let staged = self.dir.path().join(store);
+            if staged.exists() {
+                let target = self.output.join(store);
+                replace_dir(&staged, &target, &aside_name(&target))?;
+            }
+        }
+        // Dropping `self.dir` deletes what is left of the staging folder.
+        Ok(())
+    }
+}
+
+/// Replaces `target` with `new`: renames `target` to `aside`, renames `new` to
+/// `target`, then deletes `aside`.
+///
+/// Each rename is atomic on one file system (POSIX `rename(2)`), but the pair is
+/// not: between the two, `target` does not exist, so a server reading it may respond
+/// 404 for a moment. If the process dies there, the previous build is still whole in
+/// `aside` (`public.old-<random>`). If the second rename fails, the first is undone.
+/// Failing to delete `aside` only leaves that folder behind, with a warning.
+fn replace_dir(new: &Path, target: &Path, aside: &Path) -> Result<(), CommandError> {
+    let had_target = target.symlink_metadata().is_ok();
+    if had_target {
+        fs::rename(target, aside).map_err(|error| CommandError::io("io-rename-failed", target, &error))?;
+    }
+
+    if let Err(error) = fs::rename(new, target) {
+        if had_target && let Err(restore_error) = fs::rename(aside, target) {
+            tracing::error!(
+                aside = %aside.display(),
+                target = %target.display(),
+                error = %restore_error,
+                "could not put the previous build back; rename the aside folder by hand"
+            );
+        }
+        return Err(CommandError::io("io-rename-failed", target, &error));
+    }
+
+    if had_target && let Err(error) = fs::remove_dir_all(aside) {
+        tracing::warn!(path = %aside.display(), %error, "could not delete the previous build");
+    }
+    Ok(())
+}
+
+/// How long a build runs before the progress bar appears: a short build prints
+/// nothing but its summary.
+const PROGRESS_DELAY: Duration = Duration::from_millis(800);
+
+/// A spinner on standard error showing the files written, for long builds in a
+/// terminal.
+struct Progress {
+    stop: Option<mpsc::Sender<()>>,
+    thread: Option<thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(written: Arc<AtomicUsize>, lang: Lang) -> Progress {
+        if !io::stderr().is_terminal() {
+            return Progress {
+                stop: None,
+                thread: None,
+            };
+        }
+        let (stop, stopped) = mpsc::channel::<()>();
+        let thread = thread::spawn(move || show_progress(&written, &stopped, lang));
+        Progress {
+            stop: Some(stop),
+            thread: Some(thread),
+        }
+    }
+
+    fn finish(mut self) {
+        // Dropping the sender wakes the thread, which clears the bar and returns.
+        self.stop.take();
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+        {
+            tracing::warn!("the progress bar thread panicked");
+        }
+    }
+}
+
+fn show_progress(written: &AtomicUsize, stopped: &mpsc::Receiver<()>, lang: Lang) {
+    if stopped.recv_timeout(PROGRESS_DELAY) != Err(mpsc::RecvTimeoutError::Timeout) {
+        return;
+    }
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+        bar.set_style(style);
+    }
+    loop {
+        let files = written.load(Ordering::Relaxed);
+        bar.set_message(msg!("build-progress", files = files).render(lang));
+        bar.tick();
+        if stopped.recv_timeout(Duration::from_millis(100)) != Err(mpsc::RecvTimeoutError::Timeout) {
+            break;
+        }
+    }
+    bar.finish_and_clear();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &Path, text: &str) {
+        fs::create_dir_all(path.parent().expect("has a parent")).expect("create parent");
+        fs::write(path, text).expect("write");
+    }
+
+    fn entries(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .expect("read dir")
+            .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn swap_replaces_the_whole_output() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let output = dir.path().join("public");
+        write(&output.join("fr/old.html"), "old");
+
+        let staging = Staging::create(&output).expect("staging");
+        assert!(
+            staging
+                .path()
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .starts_with("public.tmp-")
+        );
+        write(&staging.path().join("fr/index.html"), "new");
+        staging.swap(&[]).expect("swap");
+
+        assert_eq!(
+            fs::read_to_string(output.join("fr/index.html")).expect("new file"),
+            "new"
+        );
+        assert!(!output.join("fr/old.html").exists());
+        assert_eq!(entries(dir.path()), vec!["public"]);
+    }
+
+    #[test]
+    fn swap_creates_a_missing_output() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let output = dir.path().join("site/public");
+        let staging = Staging::create(&output).expect("staging");
+        write(&staging.path().join("fr/index.html"), "new");
+        staging.swap(&[]).expect("swap");
+        assert_eq!(
+            fs::read_to_string(output.join("fr/index.html")).expect("new file"),
+            "new"
+        );
+        assert_eq!(entries(&dir.path().join("site")), vec!["public"]);
+    }
+
+    #[test]
+    fn dropped_staging_leaves_output_untouched() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let output = dir.path().join("public");
+        write(&output.join("fr/index.html"), "previous");
+
+        let staging = Staging::create(&output).expect("staging");
+        write(&staging.path().join("fr/index.html"), "half-written");
+        drop(staging);
+
+        assert_eq!(
+            fs::read_to_string(output.join("fr/index.html")).expect("old file"),
+            "previous"
+        );
+        assert_eq!(entries(dir.path()), vec!["public"]);
+    }
+
+    #[test]
+    fn store_swap_keeps_other_stores() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let output = dir.path().join("public");
+        write(&output.join("fr/index.html"), "old fr");
+        write(&output.join("ch/index.html"), "old ch");
+
+        let staging = Staging::create(&output).expect("staging");
+        write(&staging.path().join("fr/index.html"), "new fr");
+        staging.swap(&["fr".to_owned()]).expect("swap");
+
+        assert_eq!(
+            fs::read_to_string(output.join("fr/index.html")).expect("fr"),
+            "new fr"
+        );
+        assert_eq!(
+            fs::read_to_string(output.join("ch/index.html")).expect("ch"),
+            "old ch"
+        );
+        assert_eq!(entries(&output), vec!["ch", "fr"]);
+        assert_eq!(entries(dir.path()), vec!["public"]);
+    }
+
+    #[test]
+    fn output_holding_the_shop_is_rejected() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        write(&dir.path().join("site.toml"), "");
+        for output in [dir.path().to_path_buf(), dir.path().join("..")] {
+            let error = check_output_is_safe(dir.path(), &output).expect_err("unsafe output");
+            assert!(matches!(error, CommandError::Usage(ref m) if m.id == "build-output-unsafe"));
+        }
+        assert!(check_output_is_safe(dir.path(), &dir.path().join("public")).is_ok());
+    }
+
+    fn settings(theme: &str) -> Settings {
+        let text = format!(
+            r#"
+[shop]
+legal_name = "Atelier"
+legal_form = "SARL"
+siret = "12345678900012"
+email = "a@b.fr"
+address = {{ street = "1 rue", postal_code = "69001", city = "Lyon", country = "FR" }}
+
+[[stores]]
+id = "fr"
+name = "Atelier"
+base_url = "https://a.test"
+locales = ["fr"]
+currencies = ["EUR"]
+tax_display = "incl"
+country = "FR"
+theme = "{theme}"
+"#
+        );
+        Settings::parse(&text).expect("valid settings")
+    }
+
+    #[test]
+    fn build_id_depends_on_inputs_only() {
+        let first = tempfile::tempdir().expect("temp dir");
+        let second = tempfile::tempdir().expect("temp dir");
+        for dir in [first.path(), second.path()] {
+            write(&dir.join("site.toml"), "x");
+            write(&dir.join("content/products/a.md"), "a");
+            write(&dir.join("themes/maison/templates/base.html"), "base");
+            write(&dir.join("public/fr/index.html"), "ignored output");
+        }
+        write(&second.path().join("public/fr/other.html"), "more output");
+        write(&second.path().join("themes/unused/x.css"), "unused theme");
+        let settings = settings("maison");
+
+        let id = build_id(first.path(), &settings).expect("id");
+        assert_eq!(id.len(), 12);
+        assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(build_id(second.path(), &settings).expect("id"), id);
+
+        write(
+            &second.path().join("themes/maison/templates/base.html"),
+            "changed",
+        );
+        assert_ne!(build_id(second.path(), &settings).expect("id"), id);
+    }
+
+    #[test]
+    fn build_id_sees_renamed_files() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        write(&dir.path().join("content/pages/a.md"), "same");
+        let settings = settings("comptoir");
+        let before = build_id(dir.path(), &settings).expect("id");
+        fs::rename(
+            dir.path().join("content/pages/a.md"),
+            dir.path().join("content/pages/b.md"),
+        )
+        .expect("rename");
+        assert_ne!(build_id(dir.path(), &settings).expect("id"), before);
+    }
+}

@@ -1,0 +1,257 @@
+//! `comptoir serve`: build into `public/`, serve each store on its own port of
+//! 127.0.0.1, watch the shop and rebuild on change, reloading open pages.
+//!
+//! A failed rebuild writes nothing: the server keeps serving the last good build,
+//! and the problems appear in the terminal and as a banner on every page.
+
+pub mod changes;
+pub mod http;
+pub mod sync;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use notify::{RecursiveMode, Watcher};
+
+use crate::build::{require_site_toml, store_lines};
+use crate::cli::CommandError;
+use crate::messages::Lang;
+use crate::msg;
+use changes::{ChangeSet, Rebuild};
+use http::LiveState;
+use sync::{RebuildSummary, Rebuilder};
+
+/// Options of `serve`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Folder holding `site.toml`.
+    pub root: PathBuf,
+    /// Port of the first store; store i listens on `port + i`. 0 lets the system
+    /// pick a free port for each store.
+    pub port: u16,
+    /// Language of the terminal messages and of the problem banner.
+    pub lang: Lang,
+}
+
+/// Builds, serves and watches the shop until the process is interrupted. `api`, when
+/// given, is mounted under `/api` on every store's server: this is where the edge
+/// router goes, so the cart works against the same origin as the pages.
+pub fn serve(options: &ServeOptions, api: Option<Router>) -> Result<(), CommandError> {
+    require_site_toml(&options.root)?;
+    let root = options
+        .root
+        .canonicalize()
+        .map_err(|error| CommandError::io("io-read-failed", &options.root, &error))?;
+    let output = root.join("public");
+    let lang = options.lang;
+    let state = LiveState::new(lang);
+
+    let mut rebuilder = Rebuilder::new(root.clone(), output.clone())?;
+    let first_build = rebuilder.rebuild(Rebuild::Reload);
+    let stores = rebuilder.store_ids();
+    match first_build {
+        Ok(summary) => print_rebuild(&summary, lang),
+        // Without a store to serve there is nothing to show the problems on.
+        Err(error) if stores.is_empty() => return Err(error),
+        Err(error) => report_failure(&state, &error, lang),
+    }
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| CommandError::Usage(msg!("serve-runtime-failed", error = error)))?;
+    runtime.block_on(async {
+        start_servers(&stores, &output, options.port, &state, api).await?;
+        spawn_watcher(root, rebuilder, stores.clone(), Arc::clone(&state))?;
+        println!("{}", msg!("serve-ready").render(lang));
+        tokio::signal::ctrl_c()
+            .await
+            .map_err(|error| CommandError::Usage(msg!("serve-runtime-failed", error = error)))
+    })
+}
+
+/// Binds one listener per store and serves it in the background.
+async fn start_servers(
+    stores: &[String],
+    output: &Path,
+    first_port: u16,
+    state: &Arc<LiveState>,
+    api: Option<Router>,
+) -> Result<(), CommandError> {
+    for (index, store) in stores.iter().enumerate() {
+        let port = store_port(first_port, index)?;
+        let address = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+        let listener = tokio::net::TcpListener::bind(address).await.map_err(|error| {
+            CommandError::Usage(msg!("serve-bind-failed", address = address, error = error))
+        })?;
+        let bound = listener.local_addr().unwrap_or(address);
+        let router = http::store_router(&output.join(store), Arc::clone(state), api.clone());
+        println!(
+            "{}",
+            msg!("serve-store-url", store = store, url = format!("http://{bound}/")).render(state.lang())
+        );
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(listener, router).await {
+                tracing::error!(address = %bound, %error, "the store server stopped");
+            }
+        });
+    }
+    Ok(())
+}
+
+/// Returns the port of store number `index`: `first_port + index`, or 0 (any free port) when
+/// `first_port` is 0.
+fn store_port(first_port: u16, index: usize) -> Result<u16, CommandError> {
+    if first_port == 0 {
+        return Ok(0);
+    }
+    u16::try_from(index)
+        .ok()
+        .and_then(|index| first_port.checked_add(index))
+        .ok_or_else(|| {
+            CommandError::Usage(msg!("serve-port-overflow", port = first_port, stores = index + 1))
+        })
+}
+
+/// How long the shop must stay quiet after an event before a rebuild starts:
+/// saving one file in an editor often makes several events.
+const DEBOUNCE: Duration = Duration::from_millis(150);
+
+/// The maximum time a rebuild waits for a stream of events to stop.
+const MAX_DEBOUNCE: Duration = Duration::from_secs(2);
+
+fn spawn_watcher(
+    root: PathBuf,
+    rebuilder: Rebuilder,
+    served: Vec<String>,
+    state: Arc<LiveState>,
+) -> Result<(), CommandError> {
+    let (sender, events) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(sender).map_err(|error| {
+        CommandError::Usage(msg!("serve-watch-failed", path = root.display(), error = error))
+    })?;
+    watcher.watch(&root, RecursiveMode::Recursive).map_err(|error| {
+        CommandError::Usage(msg!("serve-watch-failed", path = root.display(), error = error))
+    })?;
+
+    thread::spawn(move || {
+        // The watcher stops when dropped, so the thread owns it.
+        let _watcher = watcher;
+        watch_loop(&root, rebuilder, &served, &state, &events);
+    });
+    Ok(())
+}
+
+fn watch_loop(
+    root: &Path,
+    mut rebuilder: Rebuilder,
+    served: &[String],
+    state: &LiveState,
+    events: &mpsc::Receiver<notify::Result<notify::Event>>,
+) {
+    let lang = state.lang();
+    while let Some(paths) = next_batch(events) {
+        let changes = ChangeSet::from_paths(root, paths.iter().map(PathBuf::as_path));
+        let Some(plan) = changes.rebuild() else {
+            continue;
+        };
+        tracing::debug!(?changes, ?plan, "rebuilding");
+
+        let had_problems = state.problems().is_some();
+        match rebuilder.rebuild(plan) {
+            Ok(summary) => {
+                print_rebuild(&summary, lang);
+                warn_if_stores_changed(served, &rebuilder.store_ids(), lang);
+                state.set_problems(None);
+                if summary.written + summary.deleted > 0 || had_problems {
+                    state.reload();
+                }
+            }
+            Err(error) => {
+                report_failure(state, &error, lang);
+                state.reload();
+            }
+        }
+    }
+}
+
+/// Waits for the next batch of events: the first one, then every event until the
+/// shop has been quiet for [`DEBOUNCE`]. Returns `None` when the watcher is gone.
+fn next_batch(events: &mpsc::Receiver<notify::Result<notify::Event>>) -> Option<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    let first = events.recv().ok()?;
+    collect_paths(first, &mut paths);
+
+    let started = Instant::now();
+    while started.elapsed() < MAX_DEBOUNCE {
+        match events.recv_timeout(DEBOUNCE) {
+            Ok(event) => collect_paths(event, &mut paths),
+            Err(mpsc::RecvTimeoutError::Timeout) => break,
+            Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+        }
+    }
+    Some(paths)
+}
+
+fn collect_paths(event: notify::Result<notify::Event>, paths: &mut Vec<PathBuf>) {
+    match event {
+        Ok(event) if !event.kind.is_access() => paths.extend(event.paths),
+        Ok(_) => {}
+        Err(error) => tracing::warn!(%error, "file watcher error"),
+    }
+}
+
+fn print_rebuild(summary: &RebuildSummary, lang: Lang) {
+    for line in store_lines(&summary.report, lang) {
+        println!("{line}");
+    }
+    println!(
+        "{}",
+        msg!(
+            "serve-rebuilt",
+            build = &summary.build_id,
+            written = summary.written,
+            deleted = summary.deleted,
+            millis = summary.elapsed.as_millis()
+        )
+        .render(lang)
+    );
+}
+
+/// Tells the merchant to restart when `site.toml` now declares other stores: the
+/// listeners are bound once, at start.
+fn warn_if_stores_changed(served: &[String], stores: &[String], lang: Lang) {
+    if served != stores {
+        eprintln!(
+            "{}",
+            msg!("serve-stores-changed", stores = stores.join(", ")).render(lang)
+        );
+    }
+}
+
+/// Prints the problems and shows them on every page; the previous build stays served.
+fn report_failure(state: &LiveState, error: &CommandError, lang: Lang) {
+    let text = error.render(lang);
+    eprint!("{text}");
+    eprintln!("{}", msg!("serve-keeps-last-build").render(lang));
+    state.set_problems(Some(text));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stores_get_consecutive_ports() {
+        assert_eq!(store_port(8080, 0).expect("port"), 8080);
+        assert_eq!(store_port(8080, 2).expect("port"), 8082);
+        assert_eq!(store_port(0, 3).expect("port"), 0);
+        let error = store_port(u16::MAX, 1).expect_err("past the last port");
+        assert!(matches!(error, CommandError::Usage(ref m) if m.id == "serve-port-overflow"));
+    }
+}

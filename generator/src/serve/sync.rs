@@ -1,0 +1,360 @@
+//! Rebuilds for `serve`: render into memory, then write to `public/` only the files
+//! whose bytes changed and delete the files the build no longer produces. A failed
+//! rebuild writes nothing, so the server keeps serving the last good build.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+use crate::build::{build_id, timed};
+use crate::cli::CommandError;
+use crate::load::{self, LoadedShop};
+use crate::output::{OutputSink, checked_relative_path};
+use crate::render::{self, RenderOptions, RenderReport};
+use crate::serve::changes::Rebuild;
+
+/// SHA-256 of a file's bytes.
+type FileDigest = [u8; 32];
+
+fn digest(bytes: &[u8]) -> FileDigest {
+    Sha256::digest(bytes).into()
+}
+
+/// The digest of every file in the output folder, by path relative to it with `/`
+/// separators: what is on disk, so a rebuild can tell which files changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OutputIndex(BTreeMap<String, FileDigest>);
+
+impl OutputIndex {
+    /// Hashes every file under `output`; a missing folder is an empty index.
+    pub fn scan(output: &Path) -> Result<OutputIndex, CommandError> {
+        let mut files = BTreeMap::new();
+        if !output.exists() {
+            return Ok(OutputIndex(files));
+        }
+        for entry in walkdir::WalkDir::new(output) {
+            let entry = entry.map_err(|error| {
+                let path = error.path().unwrap_or(output).to_path_buf();
+                CommandError::io("io-read-failed", &path, &io::Error::other(error))
+            })?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let bytes = fs::read(entry.path())
+                .map_err(|error| CommandError::io("io-read-failed", entry.path(), &error))?;
+            let relative = entry.path().strip_prefix(output).unwrap_or(entry.path());
+            let name: Vec<String> = relative
+                .components()
+                .map(|part| part.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            files.insert(name.join("/"), digest(&bytes));
+        }
+        Ok(OutputIndex(files))
+    }
+
+    /// Returns the top-level folders, which are the store ids of the last build.
+    pub fn stores(&self) -> Vec<String> {
+        let mut stores: Vec<String> = self
+            .0
+            .keys()
+            .filter_map(|path| path.split_once('/').map(|(store, _)| store.to_owned()))
+            .collect();
+        stores.dedup();
+        stores
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether the output folder contains no file.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Keeps the digest of every file rendered and the bytes of those that differ from
+/// the index, so that memory grows with the size of a change, not of the shop.
+#[derive(Debug)]
+pub struct ChangeSink<'a> {
+    previous: &'a OutputIndex,
+    rendered: Mutex<Rendered>,
+}
+
+#[derive(Debug, Default)]
+struct Rendered {
+    digests: BTreeMap<String, FileDigest>,
+    changed: BTreeMap<String, Vec<u8>>,
+}
+
+impl<'a> ChangeSink<'a> {
+    /// Creates a sink comparing against `previous`.
+    pub fn new(previous: &'a OutputIndex) -> Self {
+        ChangeSink {
+            previous,
+            rendered: Mutex::new(Rendered::default()),
+        }
+    }
+
+    /// Returns the files to write and delete to turn the previous output into this one.
+    pub fn into_changes(self) -> OutputChanges {
+        let rendered = self
+            .rendered
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let deleted = self
+            .previous
+            .0
+            .keys()
+            .filter(|path| !rendered.digests.contains_key(*path))
+            .cloned()
+            .collect();
+        OutputChanges {
+            index: OutputIndex(rendered.digests),
+            changed: rendered.changed,
+            deleted,
+        }
+    }
+}
+
+impl OutputSink for ChangeSink<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        checked_relative_path(path)?;
+        let file_digest = digest(bytes);
+        let unchanged = self.previous.0.get(path) == Some(&file_digest);
+        let mut rendered = self
+            .rendered
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        rendered.digests.insert(path.to_owned(), file_digest);
+        if !unchanged {
+            rendered.changed.insert(path.to_owned(), bytes.to_vec());
+        }
+        Ok(())
+    }
+}
+
+/// The difference between the output on disk and a new render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputChanges {
+    /// The index once the changes are applied.
+    pub index: OutputIndex,
+    /// New or modified files and their bytes.
+    pub changed: BTreeMap<String, Vec<u8>>,
+    /// Files to delete.
+    pub deleted: Vec<String>,
+}
+
+impl OutputChanges {
+    /// Writes the changed files into `output` and deletes the others, removing the
+    /// folders left empty. Each file is written to a temporary name and renamed,
+    /// so a request never reads half a file.
+    pub fn apply(&self, output: &Path) -> Result<(), CommandError> {
+        for (path, bytes) in &self.changed {
+            let target = output.join(path);
+            write_replacing(&target, bytes)
+                .map_err(|error| CommandError::io("io-write-failed", &target, &error))?;
+        }
+        for path in &self.deleted {
+            let target = output.join(path);
+            match fs::remove_file(&target) {
+                Ok(()) => remove_empty_parents(output, &target),
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+                Err(error) => return Err(CommandError::io("io-delete-failed", &target, &error)),
+            }
+        }
+        Ok(())
+    }
+}
+
+fn write_replacing(target: &Path, bytes: &[u8]) -> io::Result<()> {
+    if let Some(parent) = target.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let mut temporary = target.as_os_str().to_owned();
+    temporary.push(".comptoir-tmp");
+    fs::write(&temporary, bytes)?;
+    fs::rename(&temporary, target)
+}
+
+/// Removes the folders between `file` and `output` that the deletion left empty.
+fn remove_empty_parents(output: &Path, file: &Path) {
+    let mut folder = file.parent();
+    while let Some(dir) = folder {
+        // `remove_dir` fails on a folder that still contains files, which ends the climb.
+        if dir == output || !dir.starts_with(output) || fs::remove_dir(dir).is_err() {
+            break;
+        }
+        folder = dir.parent();
+    }
+}
+
+/// The result of one rebuild.
+#[derive(Debug, Clone)]
+pub struct RebuildSummary {
+    /// The new build id.
+    pub build_id: String,
+    /// Pages, products and files per store.
+    pub report: RenderReport,
+    /// Files written because their bytes changed.
+    pub written: usize,
+    /// Files deleted because the build no longer produces them.
+    pub deleted: usize,
+    /// Time taken.
+    pub elapsed: Duration,
+}
+
+/// The state kept between rebuilds: the loaded shop, reused when only theme files
+/// change, and the index of the output folder.
+#[derive(Debug)]
+pub struct Rebuilder {
+    root: PathBuf,
+    output: PathBuf,
+    shop: Option<LoadedShop>,
+    index: OutputIndex,
+}
+
+impl Rebuilder {
+    /// Creates a rebuilder for the shop in `root` writing to `output`, indexing
+    /// what `output` already contains.
+    pub fn new(root: PathBuf, output: PathBuf) -> Result<Rebuilder, CommandError> {
+        let index = OutputIndex::scan(&output)?;
+        Ok(Rebuilder {
+            root,
+            output,
+            shop: None,
+            index,
+        })
+    }
+
+    /// Returns the store ids of the shop last loaded, or else the store folders of the
+    /// output.
+    pub fn store_ids(&self) -> Vec<String> {
+        match &self.shop {
+            Some(shop) => shop
+                .settings
+                .stores
+                .iter()
+                .map(|store| store.id.get_ref().clone())
+                .collect(),
+            None => self.index.stores(),
+        }
+    }
+
+    /// Renders the shop again and updates the output folder. Nothing is written
+    /// unless loading and rendering both succeed.
+    pub fn rebuild(&mut self, plan: Rebuild) -> Result<RebuildSummary, CommandError> {
+        let started = Instant::now();
+        // A failed load leaves no shop, so the next rebuild loads again whatever
+        // changed.
+        let shop = match self.shop.take() {
+            Some(shop) if plan == Rebuild::RenderOnly => shop,
+            _ => timed("load", || load::load_shop(&self.root))?,
+        };
+        let shop = &*self.shop.insert(shop);
+
+        let build_id = timed("fingerprint", || build_id(&self.root, &shop.settings))?;
+
+        // NOTE: the sink keeps the bytes of every changed file until the render ends,
+        // so the first rebuild into an empty `public/` holds the whole site in memory.
+        let sink = ChangeSink::new(&self.index);
+        let options = RenderOptions {
+            build_id: build_id.clone(),
+            stores: Vec::new(),
+        };
+        let report = timed("render", || render::render_shop(shop, &options, &sink))?;
+        let changes = sink.into_changes();
+
+        let applied = timed("write", || changes.apply(&self.output));
+        if let Err(error) = applied {
+            // Part of the changes may be on disk: index what is really there.
+            self.index = OutputIndex::scan(&self.output).unwrap_or_default();
+            return Err(error);
+        }
+        self.index = changes.index;
+
+        Ok(RebuildSummary {
+            build_id,
+            report,
+            written: changes.changed.len(),
+            deleted: changes.deleted.len(),
+            elapsed: started.elapsed(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(path: &Path, text: &str) {
+        fs::create_dir_all(path.parent().expect("has a parent")).expect("create parent");
+        fs::write(path, text).expect("write");
+    }
+
+    #[test]
+    fn only_changed_files_are_written() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let output = dir.path().join("public");
+        write(&output.join("fr/index.html"), "same");
+        write(&output.join("fr/a/index.html"), "old");
+        write(&output.join("fr/gone/deep/index.html"), "gone");
+        let index = OutputIndex::scan(&output).expect("scan");
+        assert_eq!(index.len(), 3);
+        assert_eq!(index.stores(), vec!["fr"]);
+
+        let sink = ChangeSink::new(&index);
+        sink.write("fr/index.html", b"same").expect("write");
+        sink.write("fr/a/index.html", b"new").expect("write");
+        sink.write("ch/index.html", b"added").expect("write");
+        let changes = sink.into_changes();
+
+        assert_eq!(
+            changes.changed.keys().collect::<Vec<_>>(),
+            vec!["ch/index.html", "fr/a/index.html"]
+        );
+        assert_eq!(changes.deleted, vec!["fr/gone/deep/index.html"]);
+
+        changes.apply(&output).expect("apply");
+        assert_eq!(
+            fs::read_to_string(output.join("fr/a/index.html")).expect("a"),
+            "new"
+        );
+        assert_eq!(
+            fs::read_to_string(output.join("ch/index.html")).expect("ch"),
+            "added"
+        );
+        assert!(!output.join("fr/gone").exists());
+        assert!(output.join("fr").exists());
+        assert_eq!(OutputIndex::scan(&output).expect("rescan"), changes.index);
+    }
+
+    #[test]
+    fn unchanged_render_writes_nothing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let output = dir.path().join("public");
+        write(&output.join("fr/index.html"), "same");
+        let index = OutputIndex::scan(&output).expect("scan");
+
+        let sink = ChangeSink::new(&index);
+        sink.write("fr/index.html", b"same").expect("write");
+        let changes = sink.into_changes();
+
+        assert!(changes.changed.is_empty());
+        assert!(changes.deleted.is_empty());
+        assert_eq!(changes.index, index);
+    }
+
+    #[test]
+    fn missing_output_is_an_empty_index() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let index = OutputIndex::scan(&dir.path().join("public")).expect("scan");
+        assert!(index.is_empty());
+    }
+}

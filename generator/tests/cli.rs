@@ -1,0 +1,362 @@
+//! The `comptoir` command run as a process, each test in its own temporary folder.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+/// Prepares the command with a clean environment for messages: English unless a test sets a
+/// language, and no log filter.
+fn comptoir(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_comptoir"));
+    command
+        .current_dir(dir)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("RUST_LOG");
+    command
+}
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    comptoir(dir).args(args).output().expect("run comptoir")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Creates a new English shop in `<temp>/shop`, whose store id is `shop`.
+fn new_shop() -> (TempDir, PathBuf) {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let output = run(temp.path(), &["new", "shop", "--lang", "en"]);
+    assert_eq!(output.status.code(), Some(0), "new failed: {}", stderr(&output));
+    let shop = temp.path().join("shop");
+    (temp, shop)
+}
+
+/// Reads every file under `dir` with its bytes, by relative path.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir(dir) {
+        files.insert(
+            entry.strip_prefix(dir).expect("inside").to_path_buf(),
+            fs::read(&entry).expect("read file"),
+        );
+    }
+    files
+}
+
+fn walkdir(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in fs::read_dir(&folder).expect("read dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+fn entry_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .expect("read dir")
+        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Returns the id printed on the `Build <id>` line.
+fn build_id(output: &Output) -> String {
+    stdout(output)
+        .lines()
+        .find_map(|line| line.strip_prefix("Build "))
+        .unwrap_or_else(|| panic!("no build id in: {}", stdout(output)))
+        .to_owned()
+}
+
+const BAD_PRODUCT: &str = "+++\nsku = \"BAD\"\ntitel = \"Typo\"\nprice = \"12.00\"\n+++\n";
+
+#[test]
+fn new_then_build_writes_store() {
+    let (_temp, shop) = new_shop();
+
+    let output = run(&shop, &["build"]);
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(shop.join("public/shop").is_dir(), "no public/shop/");
+    assert!(
+        shop.join("public/shop/index.html").is_file(),
+        "no store root page"
+    );
+    let text = stdout(&output);
+    assert!(text.contains("Store shop: "), "{text}");
+    assert!(text.contains("2 products"), "{text}");
+    assert!(text.lines().any(|line| line.starts_with("Built ")), "{text}");
+}
+
+#[test]
+fn new_writes_legal_pages_and_gitignore() {
+    let (_temp, shop) = new_shop();
+    for file in [
+        "site.toml",
+        ".gitignore",
+        "content/pages/cgv.md",
+        "content/pages/mentions-legales.md",
+        "content/categories/kitchen.md",
+        "content/products/cup.md",
+        "content/products/teapot.md",
+    ] {
+        assert!(shop.join(file).is_file(), "missing {file}");
+    }
+    let site = fs::read_to_string(shop.join("site.toml")).expect("site.toml");
+    assert!(site.contains("theme = \"comptoir\""), "{site}");
+    assert!(site.contains("legal_name = \"shop\""), "{site}");
+}
+
+#[test]
+fn new_rejects_non_empty_folder() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    fs::create_dir(temp.path().join("shop")).expect("mkdir");
+    fs::write(temp.path().join("shop/notes.txt"), "keep").expect("write");
+
+    let output = run(temp.path(), &["new", "shop"]);
+
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "The folder shop is not empty: choose a new folder name, or empty this one.\n"
+    );
+    assert_eq!(entry_names(&temp.path().join("shop")), vec!["notes.txt"]);
+}
+
+#[test]
+fn failed_build_keeps_previous_output() {
+    let (_temp, shop) = new_shop();
+    // A previous build, whatever wrote it.
+    fs::create_dir_all(shop.join("public/shop/en")).expect("mkdir");
+    fs::write(shop.join("public/shop/index.html"), "<p>previous</p>").expect("write");
+    fs::write(shop.join("public/shop/en/index.html"), "<p>previous en</p>").expect("write");
+    let before = snapshot(&shop.join("public"));
+    fs::write(shop.join("content/products/bad.md"), BAD_PRODUCT).expect("write");
+
+    let output = run(&shop, &["build"]);
+
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert_eq!(snapshot(&shop.join("public")), before);
+    let leftovers: Vec<String> = entry_names(&shop)
+        .into_iter()
+        .filter(|name| name.starts_with("public."))
+        .collect();
+    assert_eq!(leftovers, Vec::<String>::new());
+    let errors = stderr(&output);
+    assert!(errors.starts_with("The shop has 1 problem:\n"), "{errors}");
+    assert!(
+        errors.contains("\n1. content/products/bad.md:3:1: unknown key `titel`"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn failed_build_lists_every_problem() {
+    let (_temp, shop) = new_shop();
+    fs::write(shop.join("content/products/bad.md"), BAD_PRODUCT).expect("write");
+    fs::write(
+        shop.join("content/products/worse.md"),
+        "+++\nsku = \"WORSE\"\ncolour = \"red\"\nprice = \"1.00\"\n+++\n",
+    )
+    .expect("write");
+
+    let output = run(&shop, &["build"]);
+
+    assert_eq!(output.status.code(), Some(1));
+    let errors = stderr(&output);
+    assert!(errors.starts_with("The shop has "), "{errors}");
+    assert!(errors.contains("\n1. content/products/bad.md:"), "{errors}");
+    assert!(errors.contains("\n2. content/products/worse.md:"), "{errors}");
+    assert!(!shop.join("public").exists());
+}
+
+#[test]
+fn check_writes_nothing() {
+    let (_temp, shop) = new_shop();
+    let before = snapshot(&shop);
+
+    let output = run(&shop, &["check"]);
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with("No problem found: "),
+        "{}",
+        stdout(&output)
+    );
+    assert_eq!(snapshot(&shop), before);
+    assert!(!shop.join("public").exists());
+}
+
+#[test]
+fn check_reports_problems() {
+    let (_temp, shop) = new_shop();
+    fs::write(shop.join("content/products/bad.md"), BAD_PRODUCT).expect("write");
+    let before = snapshot(&shop);
+
+    let output = run(&shop, &["check"]);
+
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("\n1. content/products/bad.md:3:1: "),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(snapshot(&shop), before);
+}
+
+#[test]
+fn lang_flag_gives_french() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let output = run(temp.path(), &["--lang", "fr", "check", "--root", "missing"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(
+        stderr(&output),
+        "Aucune boutique trouvée : missing/site.toml est introuvable. Lancez la commande dans le \
+         dossier d'une boutique, ou indiquez ce dossier avec --root.\n"
+    );
+}
+
+#[test]
+fn lang_env_gives_french() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let output = comptoir(temp.path())
+        .env("LANG", "fr_FR.UTF-8")
+        .args(["new", "boutique"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stdout(&output).starts_with("Boutique créée dans boutique."),
+        "{}",
+        stdout(&output)
+    );
+    // The language also picks the shop's content language.
+    let site = fs::read_to_string(temp.path().join("boutique/site.toml")).expect("site.toml");
+    assert!(site.contains("content_locale = \"fr\""), "{site}");
+}
+
+#[test]
+fn lang_flag_overrides_env() {
+    let temp = tempfile::tempdir().expect("temp dir");
+    let output = comptoir(temp.path())
+        .env("LANG", "fr_FR.UTF-8")
+        .args(["--lang", "en", "check", "--root", "missing"])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("No shop found: "),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn french_help_and_usage_errors() {
+    let temp = tempfile::tempdir().expect("temp dir");
+
+    let help = run(temp.path(), &["--lang", "fr", "build", "--help"]);
+    assert_eq!(help.status.code(), Some(0));
+    assert!(
+        stdout(&help).contains("Utilisation : comptoir build"),
+        "{}",
+        stdout(&help)
+    );
+    assert!(stdout(&help).contains("Dossier de sortie."), "{}", stdout(&help));
+
+    let unknown = run(temp.path(), &["--lang", "fr", "build", "--colour"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert_eq!(
+        stderr(&unknown),
+        "Argument inconnu : --colour.\nLancez `comptoir --help` pour la liste des commandes et des options.\n"
+    );
+}
+
+#[test]
+fn same_inputs_same_build_id() {
+    let (temp, shop) = new_shop();
+
+    let first = run(&shop, &["build"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let second = run(&shop, &["build"]);
+    assert_eq!(build_id(&second), build_id(&first));
+
+    // The same files in another folder, with an output in place, give the same id.
+    let copy = temp.path().join("copy");
+    for (relative, bytes) in snapshot(&shop) {
+        let target = copy.join(relative);
+        fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        fs::write(target, bytes).expect("write");
+    }
+    let copied = run(&copy, &["build"]);
+    assert_eq!(build_id(&copied), build_id(&first));
+
+    fs::write(
+        shop.join("content/products/cup.md"),
+        BAD_PRODUCT.replace("titel", "title"),
+    )
+    .expect("edit");
+    let changed = run(&shop, &["build"]);
+    assert_eq!(changed.status.code(), Some(0), "{}", stderr(&changed));
+    assert_ne!(build_id(&changed), build_id(&first));
+}
+
+#[test]
+fn output_and_store_options() {
+    let (temp, shop) = new_shop();
+    let elsewhere = temp.path().join("site/out");
+
+    let output = run(
+        &shop,
+        &[
+            "build",
+            "--output",
+            elsewhere.to_str().expect("utf-8"),
+            "--store",
+            "shop",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(elsewhere.is_dir());
+    assert!(!shop.join("public").exists());
+    assert_eq!(entry_names(&temp.path().join("site")), vec!["out"]);
+
+    let unknown = run(&shop, &["build", "--store", "nope"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert_eq!(
+        stderr(&unknown),
+        "Unknown store “nope” in --store: the shop's stores are shop.\n"
+    );
+}
+
+#[test]
+fn output_holding_shop_is_rejected() {
+    let (_temp, shop) = new_shop();
+    let output = run(&shop, &["build", "--output", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).starts_with("The output folder . contains the shop itself"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(shop.join("site.toml").is_file());
+}
