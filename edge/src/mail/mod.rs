@@ -1,8 +1,33 @@
 //! Emails: rendered from the theme's email templates in the customer's language and
 //! handed to a [`Mailer`].
+//!
+//! [`render`] turns an [`EmailContext`] into an [`Email`]. [`settings`] reads which
+//! transport the native host uses. The native transports are [`OutboxMailer`] (`.eml`
+//! files in a folder, the default) and [`SmtpMailer`].
+
+pub mod context;
+pub mod env;
+pub mod render;
+pub mod settings;
+
+#[cfg(feature = "native")]
+mod message;
+#[cfg(feature = "native")]
+pub mod outbox;
+#[cfg(feature = "native")]
+pub mod smtp;
 
 use std::future::Future;
 use std::pin::Pin;
+
+pub use context::EmailContext;
+pub use env::Secret;
+#[cfg(feature = "native")]
+pub use outbox::OutboxMailer;
+pub use render::{EmailKind, EmailTemplates, RenderedEmail, TemplateError};
+pub use settings::{MailSettings, SmtpSecurity, SmtpSettings};
+#[cfg(feature = "native")]
+pub use smtp::SmtpMailer;
 
 /// A message ready to send.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,4 +1,10 @@
 //! Card payments through a provider's hosted page, behind [`PaymentProvider`].
+//!
+//! [`stripe::StripeProvider`] is the provider; it calls out through the
+//! [`http::HttpClient`] seam so the Worker can plug its `fetch` in.
+
+pub mod http;
+pub mod stripe;
 
 use crate::mail::BoxFuture;
 
@@ -70,5 +76,6 @@ pub trait PaymentProvider: Send + Sync {
 
     /// Verifies a webhook's signature against its raw body and reads the event.
     /// `now` is the current Unix time in seconds, to reject replayed events.
-    fn verify_webhook(&self, payload: &[u8], signature: &str, now: i64) -> Result<PaymentEvent, PaymentError>;
+    fn verify_webhook(&self, payload: &[u8], signature: &str, now: i64)
+    -> Result<PaymentEvent, PaymentError>;
 }

@@ -1,0 +1,95 @@
+//! The HTTP API: one axum router for the cart, checkout, orders, card payment
+//! webhooks and administration. See `docs/en/api.md` for the endpoints, bodies and
+//! error codes.
+
+pub mod admin;
+pub mod carts;
+pub mod checkout;
+pub mod orders;
+pub mod payments;
+pub mod request;
+pub mod views;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::middleware::from_fn_with_state;
+use axum::response::Response;
+use axum::routing::{get, post, put};
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+
+use crate::error::{localize_errors, method_not_allowed, route_not_found};
+use crate::state::AppState;
+
+/// Builds the router. It needs no socket: tests call it with
+/// `tower::ServiceExt::oneshot`, and hosts serve it (`comptoir serve`, the
+/// `comptoir-edge` binary, the Worker).
+pub fn router(state: AppState) -> Router {
+    let admin = Router::new()
+        .route("/api/admin/orders", get(admin::list_orders))
+        .route("/api/admin/orders/{number}", get(admin::get_order))
+        .route("/api/admin/orders/{number}/status", post(admin::set_status))
+        .route(
+            "/api/admin/stock/{sku}",
+            put(admin::set_stock).get(admin::get_stock),
+        )
+        .route("/api/admin/carts", get(admin::list_carts))
+        .route_layer(from_fn_with_state(state.clone(), request::require_admin));
+
+    Router::new()
+        .route("/api/carts", post(carts::create))
+        .route("/api/carts/{cart_id}", get(carts::get))
+        .route("/api/carts/{cart_id}/lines", post(carts::add_line))
+        .route(
+            "/api/carts/{cart_id}/lines/{sku}",
+            axum::routing::patch(carts::set_line).delete(carts::remove_line),
+        )
+        .route(
+            "/api/carts/{cart_id}/shipping-options",
+            get(carts::shipping_options),
+        )
+        .route("/api/availability", get(carts::availability_of))
+        .route("/api/checkout", post(checkout::checkout))
+        .route("/api/orders/{order_id}", get(orders::get))
+        .route("/api/payments/stripe/webhook", post(payments::stripe_webhook))
+        .merge(admin)
+        .fallback(route_not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(state.config().body_limit_bytes))
+        .layer(from_fn_with_state(state.clone(), localize_errors))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_request(())
+                .on_response(record_response)
+                .on_failure(()),
+        )
+        .with_state(state)
+}
+
+/// The span of a request: its method and matched route template (never the path
+/// itself, which holds cart ids, nor the query, which may hold order tokens).
+fn request_span(request: &Request) -> Span {
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str);
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        route = %route,
+        status = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
+    )
+}
+
+fn record_response(response: &Response, latency: Duration, span: &Span) {
+    span.record("status", response.status().as_u16());
+    span.record(
+        "latency_ms",
+        u64::try_from(latency.as_millis()).unwrap_or(u64::MAX),
+    );
+    tracing::info!("request handled");
+}

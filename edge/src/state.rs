@@ -1,0 +1,129 @@
+//! What every handler shares: the deployed stores, the storage, the mailer, the card
+//! payment provider, the clock and the configuration.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::catalog::{Catalog, CatalogHandle};
+use crate::clock::Clock;
+use crate::mail::Mailer;
+use crate::payment::PaymentProvider;
+use crate::storage::Storage;
+
+/// Settings of the edge that are not in the shop's files: secrets and limits
+/// chosen by the operator of the deployment.
+#[derive(Clone)]
+pub struct EdgeConfig {
+    /// Bearer token of the administration endpoints; administration is disabled
+    /// without one. A deployment secret, never in the repository.
+    pub admin_token: Option<String>,
+    /// Days a cart is kept after its last change.
+    pub cart_ttl_days: u32,
+    /// Hours without change after which a cart that was not ordered counts as
+    /// abandoned.
+    pub abandoned_after_hours: u32,
+    /// Largest request body accepted, in bytes.
+    pub body_limit_bytes: usize,
+    /// Attempts to send an email before it is left for the merchant to resend.
+    pub email_max_attempts: u32,
+}
+
+impl Default for EdgeConfig {
+    fn default() -> Self {
+        EdgeConfig {
+            admin_token: None,
+            cart_ttl_days: 30,
+            abandoned_after_hours: 24,
+            body_limit_bytes: 64 * 1024,
+            email_max_attempts: 5,
+        }
+    }
+}
+
+impl fmt::Debug for EdgeConfig {
+    /// Shows whether an admin token is set, never the token.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EdgeConfig")
+            .field("admin_token", &self.admin_token.as_ref().map(|_| "<set>"))
+            .field("cart_ttl_days", &self.cart_ttl_days)
+            .field("abandoned_after_hours", &self.abandoned_after_hours)
+            .field("body_limit_bytes", &self.body_limit_bytes)
+            .field("email_max_attempts", &self.email_max_attempts)
+            .finish()
+    }
+}
+
+/// The parts a host assembles into an [`AppState`].
+pub struct StateParts {
+    /// The deployed stores, replaceable when a new build lands.
+    pub catalog: Arc<CatalogHandle>,
+    /// Carts, stock and orders.
+    pub storage: Arc<dyn Storage>,
+    /// Where emails go.
+    pub mailer: Arc<dyn Mailer>,
+    /// Card payments, when configured.
+    pub payments: Option<Arc<dyn PaymentProvider>>,
+    /// The time.
+    pub clock: Arc<dyn Clock>,
+    /// Limits and secrets.
+    pub config: EdgeConfig,
+}
+
+/// The state shared by every handler; cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<StateParts>);
+
+impl AppState {
+    /// Assembles the state.
+    pub fn new(parts: StateParts) -> Self {
+        AppState(Arc::new(parts))
+    }
+
+    /// The catalog serving now.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.0.catalog.current()
+    }
+
+    /// The handle to swap the catalog when a new build lands.
+    pub fn catalog_handle(&self) -> &Arc<CatalogHandle> {
+        &self.0.catalog
+    }
+
+    /// The storage.
+    pub fn storage(&self) -> &dyn Storage {
+        self.0.storage.as_ref()
+    }
+
+    /// The mailer.
+    pub fn mailer(&self) -> &dyn Mailer {
+        self.0.mailer.as_ref()
+    }
+
+    /// The card payment provider, when configured.
+    pub fn payments(&self) -> Option<&dyn PaymentProvider> {
+        self.0.payments.as_deref()
+    }
+
+    /// The current Unix time in seconds.
+    pub fn now(&self) -> i64 {
+        self.0.clock.now()
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &EdgeConfig {
+        &self.0.config
+    }
+
+    /// When a cart changed at `now` expires.
+    pub fn cart_expiry(&self, now: i64) -> i64 {
+        now + i64::from(self.0.config.cart_ttl_days) * 86_400
+    }
+}
+
+impl fmt::Debug for AppState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.0.config)
+            .finish_non_exhaustive()
+    }
+}
