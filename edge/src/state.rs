@@ -26,6 +26,10 @@ pub struct EdgeConfig {
     pub body_limit_bytes: usize,
     /// Attempts to send an email before it is left for the merchant to resend.
     pub email_max_attempts: u32,
+    /// Also accept browser writes from any `http://127.0.0.1:<port>` or
+    /// `http://localhost:<port>` origin. Only `comptoir serve` sets it: its pages are
+    /// served from loopback ports, not from the stores' public addresses.
+    pub allow_loopback_origins: bool,
 }
 
 impl Default for EdgeConfig {
@@ -36,6 +40,7 @@ impl Default for EdgeConfig {
             abandoned_after_hours: 24,
             body_limit_bytes: 64 * 1024,
             email_max_attempts: 5,
+            allow_loopback_origins: false,
         }
     }
 }
@@ -49,6 +54,7 @@ impl fmt::Debug for EdgeConfig {
             .field("abandoned_after_hours", &self.abandoned_after_hours)
             .field("body_limit_bytes", &self.body_limit_bytes)
             .field("email_max_attempts", &self.email_max_attempts)
+            .field("allow_loopback_origins", &self.allow_loopback_origins)
             .finish()
     }
 }

@@ -39,6 +39,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create a new shop.
     New(NewArgs),
+    /// Set stock levels from a CSV file.
+    ImportStock(ImportStockArgs),
 }
 
 /// Arguments of `comptoir build`.
@@ -80,6 +82,17 @@ pub struct NewArgs {
     /// Folder to create; it must be missing or empty.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
+}
+
+/// Arguments of `comptoir import-stock`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ImportStockArgs {
+    /// Folder holding `site.toml`.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// CSV file with the columns `sku,quantity`.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
 }
 
 /// Why a command failed, which decides the exit code.
@@ -291,7 +304,7 @@ pub fn localized_command(lang: Lang) -> clap::Command {
                 .help_template(help_template(lang))
                 .disable_help_flag(true);
             for (arg, help) in texts.args {
-                let heading = if *arg == "dir" {
+                let heading = if *arg == "dir" || *arg == "file" {
                     text("cli-heading-arguments")
                 } else {
                     options.clone()
@@ -315,7 +328,7 @@ struct SubcommandTexts {
     args: &'static [(&'static str, &'static str)],
 }
 
-const SUBCOMMAND_TEXTS: [SubcommandTexts; 4] = [
+const SUBCOMMAND_TEXTS: [SubcommandTexts; 5] = [
     SubcommandTexts {
         name: "build",
         about: "cli-build-about",
@@ -343,6 +356,12 @@ const SUBCOMMAND_TEXTS: [SubcommandTexts; 4] = [
         about: "cli-new-about",
         long_about: "cli-new-long-about",
         args: &[("dir", "cli-arg-dir")],
+    },
+    SubcommandTexts {
+        name: "import-stock",
+        about: "cli-import-stock-about",
+        long_about: "cli-import-stock-long-about",
+        args: &[("root", "cli-arg-root"), ("file", "cli-arg-stock-file")],
     },
 ];
 

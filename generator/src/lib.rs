@@ -6,6 +6,7 @@ pub mod assets;
 pub mod build;
 pub mod cli;
 pub mod diagnostics;
+pub mod edge_host;
 pub mod load;
 pub mod messages;
 pub mod output;

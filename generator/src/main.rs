@@ -6,7 +6,10 @@ use std::ffi::OsString;
 use std::process::ExitCode;
 
 use generator::build::{self, BuildOptions, store_lines};
-use generator::cli::{self, BuildArgs, CheckArgs, Command, CommandError, NewArgs, Parsed, ServeArgs};
+use generator::cli::{
+    self, BuildArgs, CheckArgs, Command, CommandError, ImportStockArgs, NewArgs, Parsed, ServeArgs,
+};
+use generator::edge_host;
 use generator::messages::Lang;
 use generator::msg;
 use generator::scaffold;
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
         Command::Check(args) => run_check(&args, lang),
         Command::Serve(args) => run_serve(args, lang),
         Command::New(args) => run_new(&args, lang),
+        Command::ImportStock(args) => run_import_stock(&args, lang),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -98,12 +102,18 @@ fn run_serve(args: ServeArgs, lang: Lang) -> Result<(), CommandError> {
         port: args.port,
         lang,
     };
-    // The edge API is mounted here once `comptoir serve` embeds it.
-    serve::serve(&options, None)
+    let api = edge_host::api_factory(&options.root, lang);
+    serve::serve(&options, Some(api))
 }
 
 fn run_new(args: &NewArgs, lang: Lang) -> Result<(), CommandError> {
     scaffold::create(&args.dir, lang)?;
     println!("{}", msg!("new-done", path = args.dir.display()).render(lang));
+    Ok(())
+}
+
+fn run_import_stock(args: &ImportStockArgs, lang: Lang) -> Result<(), CommandError> {
+    let count = edge_host::import_stock(&args.root, &args.file)?;
+    println!("{}", msg!("edge-stock-imported", count = count).render(lang));
     Ok(())
 }

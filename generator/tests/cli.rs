@@ -360,3 +360,48 @@ fn output_holding_shop_is_rejected() {
     );
     assert!(shop.join("site.toml").is_file());
 }
+
+#[test]
+fn import_stock_reports_every_bad_row() {
+    let (_temp, shop) = new_shop();
+    assert_eq!(run(&shop, &["build"]).status.code(), Some(0));
+    let sku = first_sku(&shop);
+    fs::write(
+        shop.join("bad.csv"),
+        format!("sku,quantity\n{sku},3\nNO-SUCH-SKU,4\n{sku},-2\n,1\n"),
+    )
+    .expect("write csv");
+
+    let output = run(&shop, &["import-stock", "bad.csv"]);
+
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let errors = stderr(&output);
+    assert!(errors.contains("1. bad.csv:3: `NO-SUCH-SKU` is not sold"), "{errors}");
+    assert!(errors.contains("2. bad.csv:4: "), "{errors}");
+    assert!(errors.contains("already appears on line 2"), "{errors}");
+    assert!(errors.contains("bad.csv:5: the sku is empty"), "{errors}");
+}
+
+#[test]
+fn import_stock_sets_levels_in_french() {
+    let (_temp, shop) = new_shop();
+    assert_eq!(run(&shop, &["build"]).status.code(), Some(0));
+    let sku = first_sku(&shop);
+    fs::write(shop.join("stock.csv"), format!("sku,quantity\n{sku},7\n")).expect("write csv");
+
+    let output = run(&shop, &["import-stock", "stock.csv", "--lang", "fr"]);
+
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(stdout(&output).trim(), "1 niveaux de stock enregistrés.");
+    assert!(shop.join(".comptoir/edge.sqlite3").is_file());
+}
+
+/// The first sellable sku of the shop's first store, from its published price book.
+fn first_sku(shop: &Path) -> String {
+    let public = shop.join("public");
+    let store = fs::read_dir(&public).expect("public").next().expect("a store").expect("entry").path();
+    let book: serde_json::Value =
+        serde_json::from_slice(&fs::read(store.join("_comptoir/pricebook.json")).expect("price book"))
+            .expect("json");
+    book["items"].as_object().expect("items").keys().next().expect("a sku").clone()
+}

@@ -175,7 +175,7 @@ async fn reload_event_reaches_open_streams() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn api_is_mounted_under_api() {
-    let api = Router::new().route("/ping", get(|| async { "pong" }));
+    let api = Router::new().route("/api/ping", get(|| async { "pong" }));
     let (_dir, _state, address) = start(Some(api)).await;
 
     let reply = get_page(&address, "/api/ping").await;

@@ -54,7 +54,7 @@ pub async fn create(
             .arg("store", request.store.as_str())
             .field("store")
     })?;
-    check_origin(&headers, store)?;
+    check_origin(&headers, store, state.config())?;
     let locale = cart_locale(store, request.locale.as_deref())?;
     let lang = Lang::of(&locale);
     let currency = cart_currency(store, request.currency.as_deref()).map_err(|error| error.lang(lang))?;
@@ -410,7 +410,7 @@ pub async fn add_line(
     let catalog = state.catalog();
     let record = open_cart(&state, cart_id).await?;
     let store = store_of(&catalog, &record)?;
-    check_origin(&headers, &store)?;
+    check_origin(&headers, &store, state.config())?;
     let lang = Lang::of(&record.locale);
     let in_lang = |error: AppError| error.lang(lang);
 
@@ -501,7 +501,7 @@ pub async fn set_line(
     let catalog = state.catalog();
     let record = open_cart(&state, cart_id).await?;
     let store = store_of(&catalog, &record)?;
-    check_origin(&headers, &store)?;
+    check_origin(&headers, &store, state.config())?;
     let lang = Lang::of(&record.locale);
 
     let wanted = quantity(&body.value.quantity, "quantity", 0).map_err(|error| error.lang(lang))?;
@@ -537,7 +537,7 @@ pub async fn remove_line(
     let catalog = state.catalog();
     let record = open_cart(&state, cart_id).await?;
     let store = store_of(&catalog, &record)?;
-    check_origin(&headers, &store)?;
+    check_origin(&headers, &store, state.config())?;
     if !record.lines.iter().any(|line| line.sku == sku) {
         let lang = Lang::of(&record.locale);
         return Err(AppError::not_found("line_not_found").arg("sku", sku).lang(lang));

@@ -113,7 +113,7 @@ pub async fn checkout(
         .await?
         .ok_or_else(|| AppError::not_found("cart_not_found").field("cart_id"))?;
     let store = store_of(&catalog, &record)?;
-    check_origin(&headers, &store)?;
+    check_origin(&headers, &store, state.config())?;
     let lang = Lang::of(&record.locale);
     let in_lang = |error: AppError| error.lang(lang);
 

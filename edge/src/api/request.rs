@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::catalog::Store;
 use crate::clock::secrets_equal;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::state::{AppState, EdgeConfig};
 use crate::storage::IdempotencyClaim;
 
 /// A JSON body, parsed into `T`, with its raw bytes for idempotency hashing.
@@ -136,14 +136,28 @@ pub fn sku(value: &str, field: &str) -> Result<String, AppError> {
 /// sends `Origin` on POST, PUT, PATCH and DELETE, so a write without it is refused
 /// too: other sites cannot drive a visitor's cart, and scripts outside a browser
 /// must say which store page they act for.
-pub fn check_origin(headers: &HeaderMap, store: &Store) -> Result<(), AppError> {
+pub fn check_origin(headers: &HeaderMap, store: &Store, config: &EdgeConfig) -> Result<(), AppError> {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return Err(AppError::forbidden("origin_missing"));
     };
     match origin.to_str() {
         Ok(origin) if store.allows_origin(origin) => Ok(()),
+        Ok(origin) if config.allow_loopback_origins && is_loopback_origin(origin) => Ok(()),
         _ => Err(AppError::forbidden("origin_not_allowed")),
     }
+}
+
+/// Whether `origin` is `http://127.0.0.1[:port]` or `http://localhost[:port]`.
+fn is_loopback_origin(origin: &str) -> bool {
+    let Some(rest) = origin.strip_prefix("http://") else {
+        return false;
+    };
+    let host = match rest.rsplit_once(':') {
+        Some((host, port)) if !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => host,
+        Some(_) => return false,
+        None => rest,
+    };
+    host == "127.0.0.1" || host == "localhost"
 }
 
 /// Middleware of the admin routes: a valid bearer token, compared in constant
@@ -164,9 +178,10 @@ pub async fn require_admin(State(state): State<AppState>, request: Request, next
         return AppError::new(StatusCode::UNAUTHORIZED, "admin_unauthorized").into_response();
     }
     if let Some(origin) = request.headers().get(header::ORIGIN) {
-        let allowed = origin
-            .to_str()
-            .is_ok_and(|origin| state.catalog().allows_origin(origin));
+        let allowed = origin.to_str().is_ok_and(|origin| {
+            state.catalog().allows_origin(origin)
+                || (state.config().allow_loopback_origins && is_loopback_origin(origin))
+        });
         if !allowed {
             return AppError::forbidden("origin_not_allowed").into_response();
         }
@@ -203,6 +218,21 @@ pub fn idempotency_claim(
 /// The error for a key reused with another body.
 pub fn idempotency_key_reused() -> AppError {
     AppError::invalid("idempotency_key_reused").field("Idempotency-Key")
+}
+
+#[cfg(test)]
+mod loopback_tests {
+    use super::is_loopback_origin;
+
+    #[test]
+    fn loopback_origins() {
+        assert!(is_loopback_origin("http://127.0.0.1:8080"));
+        assert!(is_loopback_origin("http://localhost"));
+        assert!(!is_loopback_origin("https://127.0.0.1:8080"));
+        assert!(!is_loopback_origin("http://127.0.0.1.evil.example:80"));
+        assert!(!is_loopback_origin("http://localhost:80x"));
+        assert!(!is_loopback_origin("http://evil.example"));
+    }
 }
 
 #[cfg(test)]

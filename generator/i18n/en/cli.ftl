@@ -82,3 +82,6 @@ io-write-failed = Could not write { $path }: { $error }
 io-create-failed = Could not create the folder { $path }: { $error }
 io-rename-failed = Could not replace { $path }: { $error }
 io-delete-failed = Could not delete { $path }: { $error }
+cli-import-stock-about = Set stock levels from a CSV file.
+cli-import-stock-long-about = Read a CSV file with the columns sku and quantity and set those stock levels in the shop's database (.comptoir/edge.sqlite3), the one `comptoir serve` uses. Every sku is checked against the last build in public/; nothing is written unless every row is valid.
+cli-arg-stock-file = CSV file with a header line and the columns sku and quantity.

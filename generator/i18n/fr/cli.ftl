@@ -81,3 +81,6 @@ io-write-failed = Impossible d'écrire { $path } : { $error }
 io-create-failed = Impossible de créer le dossier { $path } : { $error }
 io-rename-failed = Impossible de remplacer { $path } : { $error }
 io-delete-failed = Impossible de supprimer { $path } : { $error }
+cli-import-stock-about = Enregistrer les niveaux de stock depuis un fichier CSV.
+cli-import-stock-long-about = Lit un fichier CSV aux colonnes sku et quantity et enregistre ces niveaux de stock dans la base de données de la boutique (.comptoir/edge.sqlite3), celle qu'utilise `comptoir serve`. Chaque sku est vérifié par rapport au dernier build dans public/ ; rien n'est écrit tant qu'une ligne est invalide.
+cli-arg-stock-file = Fichier CSV avec une ligne d'en-tête et les colonnes sku et quantity.

@@ -80,22 +80,35 @@ impl LiveState {
 }
 
 /// Builds the router of one store: its files from `dir`, with `index.html` for folders
-/// and the store's `404.html` for misses, the live-reload stream, and `api` mounted
-/// under `/api` when given.
+/// and the store's `404.html` for misses, the live-reload stream, and `api` answering
+/// every path under `/api/` when given. The API router sees the whole path, as on
+/// the Worker, so its routes start with `/api/`.
 pub fn store_router(dir: &Path, state: Arc<LiveState>, api: Option<Router>) -> Router {
     let files = ServeDir::new(dir)
         .append_index_html_on_directories(true)
         .not_found_service(ServeFile::new(dir.join("404.html")));
 
-    let mut router = Router::new()
+    let router = Router::new()
         .route(LIVE_RELOAD_PATH, get(live_reload_events))
         .with_state(Arc::clone(&state));
-    if let Some(api) = api {
-        router = router.nest("/api", api);
-    }
-    router
-        .fallback_service(files)
-        .layer(middleware::from_fn_with_state(state, add_live_reload))
+    let router = match api {
+        // axum refuses a Router as a route's service, nesting would strip `/api`, and a
+        // wildcard route would add its own path parameter to the API's. So the fallback
+        // sends `/api/` paths to the API router as they came, and the rest to the files.
+        Some(api) => router.fallback(move |request: axum::extract::Request| {
+            let api = api.clone();
+            let files = files.clone();
+            async move {
+                if request.uri().path().starts_with("/api/") {
+                    tower::ServiceExt::oneshot(api, request).await.into_response()
+                } else {
+                    tower::ServiceExt::oneshot(files, request).await.into_response()
+                }
+            }
+        }),
+        None => router.fallback_service(files),
+    };
+    router.layer(middleware::from_fn_with_state(state, add_live_reload))
 }
 
 async fn live_reload_events(

@@ -38,10 +38,15 @@ pub struct ServeOptions {
     pub lang: Lang,
 }
 
+/// Makes the router mounted under `/api` from the first build's output folder. It runs
+/// inside the server's tokio runtime, after the first build, so it can read the
+/// published price books and start background tasks.
+pub type ApiFactory = Box<dyn FnOnce(&Path) -> Result<Router, CommandError> + Send>;
+
 /// Builds, serves and watches the shop until the process is interrupted. `api`, when
-/// given, is mounted under `/api` on every store's server: this is where the edge
-/// router goes, so the cart works against the same origin as the pages.
-pub fn serve(options: &ServeOptions, api: Option<Router>) -> Result<(), CommandError> {
+/// given, makes the router mounted under `/api` on every store's server: this is
+/// where the edge goes, so the cart works against the same origin as the pages.
+pub fn serve(options: &ServeOptions, api: Option<ApiFactory>) -> Result<(), CommandError> {
     require_site_toml(&options.root)?;
     let root = options
         .root
@@ -66,6 +71,10 @@ pub fn serve(options: &ServeOptions, api: Option<Router>) -> Result<(), CommandE
         .build()
         .map_err(|error| CommandError::Usage(msg!("serve-runtime-failed", error = error)))?;
     runtime.block_on(async {
+        let api = match api {
+            Some(factory) => mount_api(factory, &output, lang),
+            None => None,
+        };
         start_servers(&stores, &output, options.port, &state, api).await?;
         spawn_watcher(root, rebuilder, stores.clone(), Arc::clone(&state))?;
         println!("{}", msg!("serve-ready").render(lang));
@@ -73,6 +82,23 @@ pub fn serve(options: &ServeOptions, api: Option<Router>) -> Result<(), CommandE
             .await
             .map_err(|error| CommandError::Usage(msg!("serve-runtime-failed", error = error)))
     })
+}
+
+/// Runs the API factory. A failure is printed and the pages are served without the
+/// API, so a merchant can still fix the shop with live reload.
+fn mount_api(factory: ApiFactory, output: &Path, lang: Lang) -> Option<Router> {
+    match factory(output) {
+        Ok(router) => Some(router),
+        Err(error) => {
+            // NOTE: the API stays off until `serve` restarts, even once a later build
+            // succeeds, because the edge needs a first good build to open.
+            eprintln!(
+                "{}",
+                msg!("serve-api-failed", error = error.render(lang)).render(lang)
+            );
+            None
+        }
+    }
 }
 
 /// Binds one listener per store and serves it in the background.
