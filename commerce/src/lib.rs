@@ -7,6 +7,7 @@
 
 pub mod cart;
 pub mod catalogue;
+pub mod consent;
 pub mod locale;
 pub mod money;
 pub mod order;

@@ -14,6 +14,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_spanned::Spanned;
 
+use crate::consent::{self, ConsentSettings};
 use crate::locale::Locale;
 use crate::money::{AmountError, Currency, Money};
 use crate::tax::{self, TaxRate};
@@ -51,6 +52,11 @@ pub struct Settings {
     /// Rendering options.
     #[serde(default)]
     pub build: BuildSettings,
+    /// Cookie and tracker consent: purposes and services. Without it no banner is
+    /// rendered, no consent policy is published, and the privacy policy and the
+    /// record of processing activities are not generated.
+    #[serde(default)]
+    pub consent: Option<ConsentSettings>,
 }
 
 /// The legal entity: what the legal pages, emails and invoices name.
@@ -585,7 +591,7 @@ pub struct SettingsProblem {
 }
 
 impl SettingsProblem {
-    fn new(span: Range<usize>, id: &'static str) -> Self {
+    pub(crate) fn new(span: Range<usize>, id: &'static str) -> Self {
         SettingsProblem {
             span,
             path: Vec::new(),
@@ -594,14 +600,14 @@ impl SettingsProblem {
         }
     }
 
-    fn at_path(path: &[&str], id: &'static str) -> Self {
+    pub(crate) fn at_path(path: &[&str], id: &'static str) -> Self {
         SettingsProblem {
             path: path.iter().map(|key| (*key).to_owned()).collect(),
             ..SettingsProblem::new(0..0, id)
         }
     }
 
-    fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
+    pub(crate) fn arg(mut self, name: &'static str, value: impl ToString) -> Self {
         self.args.push((name, value.to_string()));
         self
     }
@@ -656,7 +662,7 @@ fn siret_checksum_ok(digits: &str) -> bool {
 
 /// Joins ids for a message: `a, b, c`, or `—` when there are none, which reads the
 /// same in every language.
-fn list(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
+pub(crate) fn list(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
     let items: Vec<String> = items.into_iter().map(|item| item.as_ref().to_owned()).collect();
     if items.is_empty() {
         "—".to_owned()
@@ -706,6 +712,9 @@ impl Settings {
                 &["build", "products_per_page"],
                 "settings-products-per-page-zero",
             ));
+        }
+        if let Some(settings) = &self.consent {
+            consent::validate(settings, &mut problems);
         }
         problems
     }

@@ -3,15 +3,18 @@
 //!
 //! Loading is host-agnostic: [`Catalog::from_sources`] parses bytes, and the host
 //! reads them (files on the native host, the static-assets binding in the Worker).
-//! [`CatalogHandle`] lets the host swap in a new build while requests run.
+//! [`CatalogHandle`] lets the host swap in a new build while requests run, and
+//! remembers every consent policy a loaded build published since the process
+//! started.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 
 use commerce::order::StatusMachine;
 use commerce::pricebook::{PRICE_BOOK_FORMAT, PRICE_BOOK_PATH, STORE_MANIFEST_PATH, StoreManifest};
 use commerce::{Locale, PriceBook};
 
+use crate::consent::{CONSENT_POLICY_PATH, ConsentPolicy, parse_policy};
 use crate::mail::EmailTemplates;
 use crate::mail::render::PUBLISHED_DIR;
 
@@ -26,6 +29,9 @@ pub struct Store {
     pub statuses: StatusMachine,
     /// Its email templates; without them emails are plain localized text.
     pub emails: Option<EmailTemplates>,
+    /// Its consent policy; without one, consent records are refused
+    /// (`unknown_policy`).
+    pub consent: Option<Arc<ConsentPolicy>>,
 }
 
 impl Store {
@@ -56,6 +62,8 @@ pub struct StoreSource {
     /// Files of `_comptoir/emails/`, as (path inside that folder, text); empty when
     /// the build published no email templates.
     pub emails: Vec<(String, String)>,
+    /// Contents of `_comptoir/consent.json`, when the build published one.
+    pub consent: Option<Vec<u8>>,
 }
 
 /// Why a build's stores could not be loaded: every problem found, each naming its
@@ -133,6 +141,11 @@ impl Catalog {
         self.stores.values().any(|store| store.allows_origin(origin))
     }
 
+    /// The consent policies of the stores that published one.
+    pub fn consent_policies(&self) -> impl Iterator<Item = &Arc<ConsentPolicy>> {
+        self.stores.values().filter_map(|store| store.consent.as_ref())
+    }
+
     /// The default locale of the first store, for messages that belong to no store.
     pub fn default_locale(&self) -> Option<&Locale> {
         self.stores.values().find_map(|store| store.default_locale())
@@ -193,12 +206,30 @@ fn parse_store(source: &StoreSource) -> Result<Store, Vec<String>> {
             }
         }
     };
+    let consent = source.consent.as_ref().and_then(|bytes| {
+        let file = format!("{}/{CONSENT_POLICY_PATH}", source.origin);
+        match parse_policy(bytes, &file) {
+            Ok(policy) if policy.store != manifest.store => {
+                problems.push(format!(
+                    "{file}: store `{}` does not match the manifest's store `{}`",
+                    policy.store, manifest.store
+                ));
+                None
+            }
+            Ok(policy) => Some(Arc::new(policy)),
+            Err(mut found) => {
+                problems.append(&mut found);
+                None
+            }
+        }
+    });
     match statuses {
         Ok(statuses) if problems.is_empty() => Ok(Store {
             book,
             manifest,
             statuses,
             emails,
+            consent,
         }),
         Ok(_) => Err(problems),
         Err(mut found) => {
@@ -208,21 +239,32 @@ fn parse_store(source: &StoreSource) -> Result<Store, Vec<String>> {
     }
 }
 
+/// Consent policies by (store, policy hash).
+type PolicyRegistry = HashMap<(String, String), Arc<ConsentPolicy>>;
+
 /// The catalog in use, swapped atomically when a new build lands. Requests that
 /// already hold the previous catalog finish with it.
+///
+/// The handle also keeps every consent policy of every catalog it served, so a
+/// visitor holding a page of a previous build can still record a choice.
 #[derive(Debug, Default)]
-pub struct CatalogHandle(RwLock<Arc<Catalog>>);
+pub struct CatalogHandle {
+    current: RwLock<Arc<Catalog>>,
+    policies: RwLock<PolicyRegistry>,
+}
 
 impl CatalogHandle {
     /// A handle serving `catalog`.
     pub fn new(catalog: Catalog) -> Self {
-        CatalogHandle(RwLock::new(Arc::new(catalog)))
+        let handle = CatalogHandle::default();
+        handle.replace(catalog);
+        handle
     }
 
     /// The catalog in use.
     pub fn current(&self) -> Arc<Catalog> {
         // A poisoned lock still holds a whole `Arc`: the writer only assigns it.
-        match self.0.read() {
+        match self.current.read() {
             Ok(guard) => Arc::clone(&guard),
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
         }
@@ -230,10 +272,32 @@ impl CatalogHandle {
 
     /// Serves `catalog` from now on.
     pub fn replace(&self, catalog: Catalog) {
+        let published: Vec<Arc<ConsentPolicy>> = catalog.consent_policies().cloned().collect();
+        {
+            // The registry only grows, so a poisoned lock still holds usable entries.
+            let mut policies = match self.policies.write() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            for policy in published {
+                policies
+                    .entry((policy.store.clone(), policy.policy_hash.clone()))
+                    .or_insert(policy);
+            }
+        }
         let catalog = Arc::new(catalog);
-        match self.0.write() {
+        match self.current.write() {
             Ok(mut guard) => *guard = catalog,
             Err(poisoned) => *poisoned.into_inner() = catalog,
         }
+    }
+
+    /// A consent policy of `store` that a catalog served since this handle was made.
+    pub fn seen_policy(&self, store: &str, policy_hash: &str) -> Option<Arc<ConsentPolicy>> {
+        let policies = match self.policies.read() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        policies.get(&(store.to_owned(), policy_hash.to_owned())).cloned()
     }
 }

@@ -9,9 +9,11 @@
 pub mod api;
 pub mod catalog;
 pub mod clock;
+pub mod consent;
 pub mod error;
 pub mod i18n;
 pub mod mail;
+pub mod marketing;
 #[cfg(feature = "native")]
 pub mod native;
 pub mod notify;
@@ -19,6 +21,8 @@ pub mod payment;
 pub mod state;
 pub mod stock_import;
 pub mod storage;
+#[cfg(target_arch = "wasm32")]
+pub mod worker;
 
 pub use api::router;
 pub use error::AppError;

@@ -2,7 +2,8 @@
 //! `public/`), a SQLite file, an outbox folder and environment variables, and runs
 //! the background work the Worker leaves to cron triggers.
 //!
-//! Environment variables read here (the mail and Stripe modules read their own):
+//! Environment variables read here (the mail, Stripe and email marketing modules
+//! read their own; see [`crate::marketing::settings`] for the latter):
 //!
 //! | variable | meaning | default |
 //! |---|---|---|
@@ -20,10 +21,13 @@ use commerce::pricebook::{PRICE_BOOK_PATH, STORE_MANIFEST_PATH};
 
 use crate::catalog::{Catalog, CatalogError, CatalogHandle, StoreSource};
 use crate::clock::SystemClock;
+use crate::consent::{CONSENT_POLICY_PATH, ConsentPolicy};
 use crate::mail::render::PUBLISHED_DIR;
 use crate::mail::settings::MailSettings;
+use crate::marketing::{MarketingSettings, MarketingSync, deliver_pending_sync};
 use crate::notify::deliver_pending;
 use crate::payment::PaymentProvider;
+use crate::payment::http::ReqwestClient;
 use crate::payment::stripe::{StripeConfig, StripeProvider};
 use crate::state::{AppState, EdgeConfig, StateParts};
 use crate::storage::sqlite::SqliteStorage;
@@ -37,8 +41,10 @@ pub const ENV_ABANDONED_AFTER_HOURS: &str = "COMPTOIR_ABANDONED_AFTER_HOURS";
 
 /// How often the host looks for a new build in the public folder.
 const RELOAD_INTERVAL: Duration = Duration::from_secs(2);
-/// How often queued emails are retried.
+/// How often queued emails and email marketing jobs are retried.
 const EMAIL_RETRY_INTERVAL: Duration = Duration::from_secs(60);
+/// How long a request to the email marketing provider may take.
+const MARKETING_TIMEOUT: Duration = Duration::from_secs(10);
 /// How often expired carts are deleted.
 const PURGE_INTERVAL: Duration = Duration::from_secs(3600);
 
@@ -94,6 +100,15 @@ impl NativeHost {
             Ok(None) => None,
             Err(error) => return Err(NativeError::Environment(error.to_string())),
         };
+        let marketing: Option<Arc<dyn MarketingSync>> = match MarketingSettings::from_env() {
+            Ok(Some(settings)) => {
+                let http = ReqwestClient::new(MARKETING_TIMEOUT)
+                    .map_err(|error| NativeError::Environment(error.to_string()))?;
+                Some(settings.build(Arc::new(http)))
+            }
+            Ok(None) => None,
+            Err(error) => return Err(NativeError::Environment(error.to_string())),
+        };
         let state = AppState::new(StateParts {
             catalog: Arc::new(CatalogHandle::new(catalog)),
             storage: Arc::new(storage),
@@ -101,7 +116,8 @@ impl NativeHost {
             payments,
             clock: Arc::new(SystemClock),
             config: options.config,
-        });
+        })
+        .with_marketing(marketing);
         Ok(NativeHost {
             state,
             public_dir: options.public_dir,
@@ -126,11 +142,40 @@ impl NativeHost {
         Ok(())
     }
 
-    /// Starts the background tasks on the current tokio runtime: reloading the
-    /// stores when a new build lands, retrying queued emails, deleting expired carts.
+    /// Records the consent policies of the stores serving now in the database, so
+    /// their hashes stay accepted after a restart. A failure is logged: consent
+    /// records still remember their own policy when they are written.
+    pub async fn remember_policies(&self) {
+        let policies: Vec<ConsentPolicy> = self
+            .state
+            .catalog()
+            .consent_policies()
+            .map(|policy| policy.as_ref().clone())
+            .collect();
+        if policies.is_empty() {
+            return;
+        }
+        let count = policies.len();
+        match self
+            .state
+            .storage()
+            .remember_policies(policies, self.state.now())
+            .await
+        {
+            Ok(()) => tracing::debug!(count, "consent policies remembered"),
+            Err(error) => tracing::error!(%error, "remembering the consent policies failed"),
+        }
+    }
+
+    /// Starts the background tasks on the current tokio runtime: remembering the
+    /// consent policies, reloading the stores when a new build lands, retrying
+    /// queued emails and email marketing jobs, deleting expired carts.
     pub fn spawn_background_tasks(&self) {
         let host = self.clone();
-        tokio::spawn(async move { host.watch_builds().await });
+        tokio::spawn(async move {
+            host.remember_policies().await;
+            host.watch_builds().await
+        });
 
         let state = self.state.clone();
         tokio::spawn(async move {
@@ -138,6 +183,7 @@ impl NativeHost {
             loop {
                 interval.tick().await;
                 deliver_pending(&state, None).await;
+                deliver_pending_sync(&state).await;
             }
         });
 
@@ -167,7 +213,10 @@ impl NativeHost {
             }
             seen = stamp;
             match self.reload() {
-                Ok(()) => tracing::info!("new build loaded"),
+                Ok(()) => {
+                    tracing::info!("new build loaded");
+                    self.remember_policies().await;
+                }
                 Err(error) => {
                     tracing::error!(%error, "the new build could not be loaded; the previous one keeps serving")
                 }
@@ -183,7 +232,7 @@ fn build_stamp(public_dir: &Path) -> Vec<(PathBuf, Option<SystemTime>)> {
         return stamp;
     };
     for entry in entries.flatten() {
-        for file in [PRICE_BOOK_PATH, STORE_MANIFEST_PATH] {
+        for file in [PRICE_BOOK_PATH, STORE_MANIFEST_PATH, CONSENT_POLICY_PATH] {
             let path = entry.path().join(file);
             let modified = fs::metadata(&path).and_then(|metadata| metadata.modified()).ok();
             stamp.push((path, modified));
@@ -212,22 +261,32 @@ pub fn read_catalog(public_dir: &Path) -> Result<Catalog, CatalogError> {
             continue;
         }
         let manifest_path = folder.join(STORE_MANIFEST_PATH);
+        let consent_path = folder.join(CONSENT_POLICY_PATH);
         let read = |path: &Path| fs::read(path).map_err(|error| format!("{}: {error}", path.display()));
+        // A build without a consent declaration publishes no policy file.
+        let consent = if consent_path.is_file() {
+            read(&consent_path).map(Some)
+        } else {
+            Ok(None)
+        };
         match (
             read(&book_path),
             read(&manifest_path),
             read_emails(&folder.join(PUBLISHED_DIR)),
+            consent,
         ) {
-            (Ok(price_book), Ok(manifest), Ok(emails)) => sources.push(StoreSource {
+            (Ok(price_book), Ok(manifest), Ok(emails), Ok(consent)) => sources.push(StoreSource {
                 origin: folder.display().to_string(),
                 price_book,
                 manifest,
                 emails,
+                consent,
             }),
-            (book, manifest, emails) => {
+            (book, manifest, emails, consent) => {
                 problems.extend(book.err());
                 problems.extend(manifest.err());
                 problems.extend(emails.err());
+                problems.extend(consent.err());
             }
         }
     }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::catalog::{Catalog, CatalogHandle};
 use crate::clock::Clock;
 use crate::mail::Mailer;
+use crate::marketing::MarketingSync;
 use crate::payment::PaymentProvider;
 use crate::storage::Storage;
 
@@ -77,59 +78,77 @@ pub struct StateParts {
 
 /// The state shared by every handler; cheap to clone.
 #[derive(Clone)]
-pub struct AppState(Arc<StateParts>);
+pub struct AppState {
+    parts: Arc<StateParts>,
+    marketing: Option<Arc<dyn MarketingSync>>,
+}
 
 impl AppState {
-    /// Assembles the state.
+    /// Assembles the state, without an email marketing provider.
     pub fn new(parts: StateParts) -> Self {
-        AppState(Arc::new(parts))
+        AppState {
+            parts: Arc::new(parts),
+            marketing: None,
+        }
+    }
+
+    /// The same state, telling `sync` about email marketing subscriptions.
+    pub fn with_marketing(mut self, sync: Option<Arc<dyn MarketingSync>>) -> Self {
+        self.marketing = sync;
+        self
+    }
+
+    /// The email marketing provider, when configured.
+    pub fn marketing(&self) -> Option<&dyn MarketingSync> {
+        self.marketing.as_deref()
     }
 
     /// The catalog serving now.
     pub fn catalog(&self) -> Arc<Catalog> {
-        self.0.catalog.current()
+        self.parts.catalog.current()
     }
 
     /// The handle to swap the catalog when a new build lands.
     pub fn catalog_handle(&self) -> &Arc<CatalogHandle> {
-        &self.0.catalog
+        &self.parts.catalog
     }
 
     /// The storage.
     pub fn storage(&self) -> &dyn Storage {
-        self.0.storage.as_ref()
+        self.parts.storage.as_ref()
     }
 
     /// The mailer.
     pub fn mailer(&self) -> &dyn Mailer {
-        self.0.mailer.as_ref()
+        self.parts.mailer.as_ref()
     }
 
     /// The card payment provider, when configured.
     pub fn payments(&self) -> Option<&dyn PaymentProvider> {
-        self.0.payments.as_deref()
+        self.parts.payments.as_deref()
     }
 
     /// The current Unix time in seconds.
     pub fn now(&self) -> i64 {
-        self.0.clock.now()
+        self.parts.clock.now()
     }
 
     /// The configuration.
     pub fn config(&self) -> &EdgeConfig {
-        &self.0.config
+        &self.parts.config
     }
 
     /// When a cart changed at `now` expires.
     pub fn cart_expiry(&self, now: i64) -> i64 {
-        now + i64::from(self.0.config.cart_ttl_days) * 86_400
+        now + i64::from(self.parts.config.cart_ttl_days) * 86_400
     }
 }
 
 impl fmt::Debug for AppState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AppState")
-            .field("config", &self.0.config)
+            .field("config", &self.parts.config)
+            .field("marketing", &self.marketing.as_ref().map(|sync| sync.provider()))
             .finish_non_exhaustive()
     }
 }

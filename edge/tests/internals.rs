@@ -11,6 +11,7 @@ use axum::http::StatusCode;
 use common::*;
 use edge::catalog::CatalogHandle;
 use edge::clock::ManualClock;
+use edge::consent::{ConsentPolicy, ConsentRecord};
 use edge::storage::*;
 use edge::{AppState, EdgeConfig, StateParts};
 use serde_json::json;
@@ -87,6 +88,58 @@ impl Storage for BrokenStorage {
         broken()
     }
     fn record_notification(&self, _: i64, _: Result<(), String>, _: i64) -> BoxFuture<'_, StorageResult<()>> {
+        broken()
+    }
+    fn remember_policies(&self, _: Vec<ConsentPolicy>, _: i64) -> BoxFuture<'_, StorageResult<()>> {
+        broken()
+    }
+    fn find_policy(&self, _: String, _: String) -> BoxFuture<'_, StorageResult<Option<ConsentPolicy>>> {
+        broken()
+    }
+    fn append_consent(
+        &self,
+        _: NewConsent,
+        _: Option<IdempotencyClaim>,
+    ) -> BoxFuture<'_, StorageResult<Created<ConsentRecord>>> {
+        broken()
+    }
+    fn find_consent_record(&self, _: i64) -> BoxFuture<'_, StorageResult<Option<ConsentRecord>>> {
+        broken()
+    }
+    fn consent_history(&self, _: String) -> BoxFuture<'_, StorageResult<Vec<ConsentRecord>>> {
+        broken()
+    }
+    fn consent_chain(&self) -> BoxFuture<'_, StorageResult<Vec<ConsentRecord>>> {
+        broken()
+    }
+    fn subscribe_marketing(&self, _: NewSubscription) -> BoxFuture<'_, StorageResult<()>> {
+        broken()
+    }
+    fn find_subscription(&self, _: String) -> BoxFuture<'_, StorageResult<Option<Subscription>>> {
+        broken()
+    }
+    fn withdraw_subscription(&self, _: Withdrawal) -> BoxFuture<'_, StorageResult<bool>> {
+        broken()
+    }
+    fn add_unsubscribe_token(
+        &self,
+        _: String,
+        _: String,
+        _: String,
+        _: String,
+        _: i64,
+    ) -> BoxFuture<'_, StorageResult<bool>> {
+        broken()
+    }
+    fn pending_marketing_jobs(&self, _: u32) -> BoxFuture<'_, StorageResult<Vec<MarketingJob>>> {
+        broken()
+    }
+    fn record_marketing_job(
+        &self,
+        _: i64,
+        _: Result<(), String>,
+        _: i64,
+    ) -> BoxFuture<'_, StorageResult<()>> {
         broken()
     }
 }

@@ -113,13 +113,14 @@ fn report_counts_pages_and_files() {
     assert_eq!(fr.store, "fr");
     assert_eq!(fr.products, 6);
     // Per locale: home, 3 category pages, 6 products, 2 content pages, cart,
-    // checkout and a 404; then `/` and `/404.html`.
-    assert_eq!(fr.pages, 2 * 15 + 2);
+    // checkout, the privacy policy, the record of processing activities and a
+    // 404; then `/` and `/404.html`.
+    assert_eq!(fr.pages, 2 * 17 + 2);
     let written = files.keys().filter(|path| path.starts_with("fr/")).count();
     assert_eq!(fr.files, written);
     let ch = &report.stores[1];
-    // One locale, two currencies: 14 pages each, one 404, `/` and `/404.html`.
-    assert_eq!(ch.pages, 2 * 14 + 1 + 2);
+    // One locale, two currencies: 16 pages each, one 404, `/` and `/404.html`.
+    assert_eq!(ch.pages, 2 * 16 + 1 + 2);
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
 }
 
@@ -485,4 +486,18 @@ fn builtin_comptoir_theme_renders_the_fixture() {
     assert!(html.contains("24,90\u{a0}€"), "{html}");
     let checkout = text(&files, "ch/fr/commande/index.html");
     assert!(checkout.contains("Colissimo"), "{checkout}");
+}
+
+#[test]
+fn shared_theme_error_reported_once() {
+    let shop = copy_fixture("minimal");
+    // Both stores of the minimal shop use the `plain` theme.
+    write(
+        shop.path(),
+        "content/pages/nope.md",
+        "+++\ntitle = \"Nope\"\ntemplate = \"nope.html\"\n+++\n",
+    );
+    let errors = render_errors(shop.path());
+    let lines: Vec<&str> = errors.lines().filter(|line| line.contains("nope")).collect();
+    assert_eq!(lines.len(), 1, "{errors}");
 }

@@ -1,25 +1,35 @@
 //! The HTTP API: one axum router for the cart, checkout, orders, card payment
-//! webhooks and administration. See `docs/en/api.md` for the endpoints, bodies and
+//! webhooks, consent records, unsubscribe links and administration. See `docs/en/api.md` for the endpoints, bodies and
 //! error codes.
 
 pub mod admin;
 pub mod carts;
 pub mod checkout;
+pub mod consents;
 pub mod orders;
 pub mod payments;
 pub mod request;
+pub mod unsubscribe;
 pub mod views;
 
+#[cfg(not(target_arch = "wasm32"))]
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::extract::DefaultBodyLimit;
+#[cfg(not(target_arch = "wasm32"))]
+use axum::extract::{MatchedPath, Request};
 use axum::middleware::from_fn_with_state;
+#[cfg(not(target_arch = "wasm32"))]
 use axum::response::Response;
 use axum::routing::{get, post, put};
+#[cfg(not(target_arch = "wasm32"))]
 use tower_http::trace::TraceLayer;
+#[cfg(not(target_arch = "wasm32"))]
 use tracing::Span;
 
+#[cfg(feature = "native")]
+use crate::consent::client::client_ip_from_connect_info;
 use crate::error::{localize_errors, method_not_allowed, route_not_found};
 use crate::state::AppState;
 
@@ -36,9 +46,10 @@ pub fn router(state: AppState) -> Router {
             put(admin::set_stock).get(admin::get_stock),
         )
         .route("/api/admin/carts", get(admin::list_carts))
+        .route("/api/admin/consents", get(consents::export))
         .route_layer(from_fn_with_state(state.clone(), request::require_admin));
 
-    Router::new()
+    let router = Router::new()
         .route("/api/carts", post(carts::create))
         .route("/api/carts/{cart_id}", get(carts::get))
         .route("/api/carts/{cart_id}/lines", post(carts::add_line))
@@ -54,23 +65,36 @@ pub fn router(state: AppState) -> Router {
         .route("/api/checkout", post(checkout::checkout))
         .route("/api/orders/{order_id}", get(orders::get))
         .route("/api/payments/stripe/webhook", post(payments::stripe_webhook))
+        .route("/api/consents", post(consents::record))
+        .route("/api/consents/{consent_id}", get(consents::get))
+        .route(
+            "/api/unsubscribe",
+            get(unsubscribe::page).post(unsubscribe::unsubscribe),
+        )
         .merge(admin)
         .fallback(route_not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(state.config().body_limit_bytes))
-        .layer(from_fn_with_state(state.clone(), localize_errors))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(request_span)
-                .on_request(())
-                .on_response(record_response)
-                .on_failure(()),
-        )
-        .with_state(state)
+        .layer(from_fn_with_state(state.clone(), localize_errors));
+    // The native host reads the visitor's address from the TCP connection; the
+    // Worker sets it from `CF-Connecting-IP` before the router runs.
+    #[cfg(feature = "native")]
+    let router = router.layer(axum::middleware::from_fn(client_ip_from_connect_info));
+    // `TraceLayer` times requests with `std::time::Instant`, which panics on wasm32.
+    #[cfg(not(target_arch = "wasm32"))]
+    let router = router.layer(
+        TraceLayer::new_for_http()
+            .make_span_with(request_span)
+            .on_request(())
+            .on_response(record_response)
+            .on_failure(()),
+    );
+    router.with_state(state)
 }
 
 /// The span of a request: its method and matched route template (never the path
 /// itself, which holds cart ids, nor the query, which may hold order tokens).
+#[cfg(not(target_arch = "wasm32"))]
 fn request_span(request: &Request) -> Span {
     let route = request
         .extensions()
@@ -85,6 +109,7 @@ fn request_span(request: &Request) -> Span {
     )
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 fn record_response(response: &Response, latency: Duration, span: &Span) {
     span.record("status", response.status().as_u16());
     span.record(

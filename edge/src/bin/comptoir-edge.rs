@@ -65,12 +65,16 @@ async fn run(arguments: Arguments) -> Result<(), String> {
     println!("listening on http://{bound}");
     tracing::info!(%bound, database = %arguments.db.display(), "edge API started");
 
-    axum::serve(listener, host.router())
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|error| format!("the server stopped: {error}"))?;
+    // The connection's address becomes the `ClientIp` that consent records truncate.
+    axum::serve(
+        listener,
+        host.router().into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|error| format!("the server stopped: {error}"))?;
     tracing::info!("edge API stopped");
     Ok(())
 }

@@ -1,5 +1,5 @@
-//! The outgoing HTTP seam of payment providers: a request goes out as method, URL,
-//! headers and body, and comes back as status and body.
+//! The outgoing HTTP seam of payment and email marketing providers: a request goes
+//! out as method, URL, headers and body, and comes back as status and body.
 //!
 //! The native host uses [`ReqwestClient`]; the Worker plugs its `fetch` in by
 //! implementing [`HttpClient`], so provider code stays the same on both hosts.
@@ -15,6 +15,10 @@ pub enum HttpMethod {
     Get,
     /// `POST`.
     Post,
+    /// `PUT`.
+    Put,
+    /// `DELETE`.
+    Delete,
 }
 
 impl HttpMethod {
@@ -23,6 +27,8 @@ impl HttpMethod {
         match self {
             HttpMethod::Get => "GET",
             HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Delete => "DELETE",
         }
     }
 }
@@ -131,6 +137,8 @@ mod native {
                 let method = match request.method {
                     HttpMethod::Get => reqwest::Method::GET,
                     HttpMethod::Post => reqwest::Method::POST,
+                    HttpMethod::Put => reqwest::Method::PUT,
+                    HttpMethod::Delete => reqwest::Method::DELETE,
                 };
                 let mut builder = self.client.request(method, &request.url);
                 for (name, value) in &request.headers {

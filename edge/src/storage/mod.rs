@@ -10,6 +10,9 @@
 //! rejects a second use of a key. The schema lives in `edge/migrations/`, shared by
 //! both backends.
 
+mod consent;
+#[cfg(target_arch = "wasm32")]
+pub mod d1;
 #[cfg(feature = "native")]
 pub mod sqlite;
 
@@ -21,14 +24,20 @@ use commerce::tax::TaxSplit;
 use commerce::{Currency, Locale};
 use serde::{Deserialize, Serialize};
 
+pub use consent::{MarketingJob, NewConsent, NewSubscription, Subscription, SyncAction, Withdrawal};
+
+use crate::consent::{ConsentPolicy, ConsentRecord};
 pub use crate::mail::BoxFuture;
 
 /// The SQL migrations, in the order they apply. Each is a file of
 /// `edge/migrations/`, shared with D1 (`wrangler d1 migrations apply`).
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_commerce",
-    include_str!("../../migrations/0001_commerce.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_commerce",
+        include_str!("../../migrations/0001_commerce.sql"),
+    ),
+    ("0002_consent", include_str!("../../migrations/0002_consent.sql")),
+];
 
 /// The backend failed: the database is unreachable, corrupt or full. The message is
 /// for logs only and never contains personal data.
@@ -516,6 +525,71 @@ pub trait Storage: Send + Sync {
 
     /// Records an attempt to send an email: sent, or failed with a reason.
     fn record_notification(
+        &self,
+        id: i64,
+        outcome: Result<(), String>,
+        now: i64,
+    ) -> BoxFuture<'_, StorageResult<()>>;
+
+    /// Remembers consent policies published by a loaded build, keeping the first
+    /// time each was seen; policies already known are left as they are.
+    fn remember_policies(&self, policies: Vec<ConsentPolicy>, now: i64) -> BoxFuture<'_, StorageResult<()>>;
+
+    /// A policy a build of `store` published, by its hash.
+    fn find_policy(
+        &self,
+        store: String,
+        policy_hash: String,
+    ) -> BoxFuture<'_, StorageResult<Option<ConsentPolicy>>>;
+
+    /// Appends a consent record to the shop's chain, remembering its policy and
+    /// claiming the idempotency key in the same write. The replay's resource id is
+    /// the record's sequence.
+    fn append_consent(
+        &self,
+        consent: NewConsent,
+        claim: Option<IdempotencyClaim>,
+    ) -> BoxFuture<'_, StorageResult<Created<ConsentRecord>>>;
+
+    /// The record at `sequence`.
+    fn find_consent_record(&self, sequence: i64) -> BoxFuture<'_, StorageResult<Option<ConsentRecord>>>;
+
+    /// Every record of one consent id, oldest first.
+    fn consent_history(&self, consent_id: String) -> BoxFuture<'_, StorageResult<Vec<ConsentRecord>>>;
+
+    /// The shop's whole chain, in insertion order.
+    fn consent_chain(&self) -> BoxFuture<'_, StorageResult<Vec<ConsentRecord>>>;
+
+    /// Subscribes an email to a marketing list in one write: the consent record, the
+    /// subscription (created, or subscribed again), its first unsubscribe token and,
+    /// when a provider is configured, the job that tells it.
+    fn subscribe_marketing(&self, subscription: NewSubscription) -> BoxFuture<'_, StorageResult<()>>;
+
+    /// The subscription an unsubscribe token belongs to.
+    fn find_subscription(&self, token_hash: String) -> BoxFuture<'_, StorageResult<Option<Subscription>>>;
+
+    /// Unsubscribes in one write, if the subscription is still subscribed: its
+    /// status, the `withdraw` consent record and the provider job. Returns whether
+    /// it was subscribed; a second call changes nothing.
+    fn withdraw_subscription(&self, withdrawal: Withdrawal) -> BoxFuture<'_, StorageResult<bool>>;
+
+    /// Adds an unsubscribe token to the subscribed email `email_key` of a store's
+    /// list. Returns false when there is no such subscription.
+    fn add_unsubscribe_token(
+        &self,
+        store: String,
+        list: String,
+        email_key: String,
+        token_hash: String,
+        now: i64,
+    ) -> BoxFuture<'_, StorageResult<bool>>;
+
+    /// Provider jobs not yet done that failed fewer than `max_attempts` times.
+    fn pending_marketing_jobs(&self, max_attempts: u32) -> BoxFuture<'_, StorageResult<Vec<MarketingJob>>>;
+
+    /// Records an attempt of a provider job: done (its email is then cleared), or
+    /// failed with a reason.
+    fn record_marketing_job(
         &self,
         id: i64,
         outcome: Result<(), String>,

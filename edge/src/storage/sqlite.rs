@@ -7,6 +7,8 @@
 //! domain operation is one `BEGIN IMMEDIATE` transaction. Every value is a bound
 //! parameter.
 
+mod consent;
+
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -17,10 +19,12 @@ use commerce::{Currency, Locale};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::{
-    BoxFuture, CartRecord, Created, IdempotencyClaim, LineChange, MIGRATIONS, NewCart, Notification,
-    ORDER_CONFIRMATION, Order, OrderDraft, OrderFilter, OrderLine, OrderTotals, PlaceOrderError, Replay,
-    StatusChange, StockEffect, StockLevel, Storage, StorageError, StorageResult, Transition, TransitionError,
+    BoxFuture, CartRecord, Created, IdempotencyClaim, LineChange, MIGRATIONS, MarketingJob, NewCart,
+    NewConsent, NewSubscription, Notification, ORDER_CONFIRMATION, Order, OrderDraft, OrderFilter, OrderLine,
+    OrderTotals, PlaceOrderError, Replay, StatusChange, StockEffect, StockLevel, Storage, StorageError,
+    StorageResult, Subscription, Transition, TransitionError, Withdrawal,
 };
+use crate::consent::{ConsentPolicy, ConsentRecord};
 
 /// How long a write waits for another process's lock before failing.
 const BUSY_TIMEOUT_MS: u32 = 5_000;
@@ -925,5 +929,74 @@ impl Storage for SqliteStorage {
             };
             Ok(())
         })
+    }
+    fn remember_policies(&self, policies: Vec<ConsentPolicy>, now: i64) -> BoxFuture<'_, StorageResult<()>> {
+        self.run(move |connection| consent::remember_policies(connection, &policies, now))
+    }
+
+    fn find_policy(
+        &self,
+        store: String,
+        policy_hash: String,
+    ) -> BoxFuture<'_, StorageResult<Option<ConsentPolicy>>> {
+        self.run(move |connection| consent::find_policy(connection, &store, &policy_hash))
+    }
+
+    fn append_consent(
+        &self,
+        record: NewConsent,
+        claim: Option<IdempotencyClaim>,
+    ) -> BoxFuture<'_, StorageResult<Created<ConsentRecord>>> {
+        self.run(move |connection| consent::append_consent(connection, &record, claim.as_ref()))
+    }
+
+    fn find_consent_record(&self, sequence: i64) -> BoxFuture<'_, StorageResult<Option<ConsentRecord>>> {
+        self.run(move |connection| consent::find_record(connection, sequence))
+    }
+
+    fn consent_history(&self, consent_id: String) -> BoxFuture<'_, StorageResult<Vec<ConsentRecord>>> {
+        self.run(move |connection| consent::history(connection, &consent_id))
+    }
+
+    fn consent_chain(&self) -> BoxFuture<'_, StorageResult<Vec<ConsentRecord>>> {
+        self.run(|connection| consent::chain(connection))
+    }
+
+    fn subscribe_marketing(&self, subscription: NewSubscription) -> BoxFuture<'_, StorageResult<()>> {
+        self.run(move |connection| consent::subscribe(connection, &subscription))
+    }
+
+    fn find_subscription(&self, token_hash: String) -> BoxFuture<'_, StorageResult<Option<Subscription>>> {
+        self.run(move |connection| consent::find_subscription(connection, &token_hash))
+    }
+
+    fn withdraw_subscription(&self, withdrawal: Withdrawal) -> BoxFuture<'_, StorageResult<bool>> {
+        self.run(move |connection| consent::withdraw(connection, &withdrawal))
+    }
+
+    fn add_unsubscribe_token(
+        &self,
+        store: String,
+        list: String,
+        email_key: String,
+        token_hash: String,
+        now: i64,
+    ) -> BoxFuture<'_, StorageResult<bool>> {
+        self.run(move |connection| {
+            consent::add_token(connection, &store, &list, &email_key, &token_hash, now)
+        })
+    }
+
+    fn pending_marketing_jobs(&self, max_attempts: u32) -> BoxFuture<'_, StorageResult<Vec<MarketingJob>>> {
+        self.run(move |connection| consent::pending_jobs(connection, max_attempts))
+    }
+
+    fn record_marketing_job(
+        &self,
+        id: i64,
+        outcome: Result<(), String>,
+        now: i64,
+    ) -> BoxFuture<'_, StorageResult<()>> {
+        self.run(move |connection| consent::record_job(connection, id, outcome, now))
     }
 }

@@ -233,6 +233,7 @@ pub fn store(book: PriceBook, manifest: StoreManifest) -> Store {
         manifest,
         statuses,
         emails: None,
+        consent: None,
     }
 }
 

@@ -25,3 +25,4 @@ render-shipping-price-invalid = shipping method `{ $method }`: invalid price { $
 render-write-failed = cannot write { $path }: { $error }
 render-asset-unknown = unknown asset `{ $path }`: expected a file of styles/ (main.css), scripts/ or static/. Known assets: { $known }
 render-store-unknown = there is no store `{ $store }` in site.toml. Stores: { $known }
+render-consent-script = the script of consent service `{ $service }` cannot be held until consent ({ $error }): keep only `<script>` elements in `[consent.services.{ $service }] script`

@@ -25,3 +25,4 @@ render-shipping-price-invalid = mode de livraison `{ $method }` : prix { $value 
 render-write-failed = impossible d'écrire { $path } : { $error }
 render-asset-unknown = ressource `{ $path }` inconnue : attendu un fichier de styles/ (main.css), scripts/ ou static/. Ressources connues : { $known }
 render-store-unknown = aucune boutique `{ $store }` dans site.toml. Boutiques : { $known }
+render-consent-script = le script du service de consentement `{ $service }` ne peut pas être retenu jusqu'au consentement ({ $error }) : ne gardez que des éléments `<script>` dans `[consent.services.{ $service }] script`

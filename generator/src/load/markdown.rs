@@ -8,14 +8,18 @@
 
 use pulldown_cmark::{Options, Parser, html};
 
+/// The Markdown extensions bodies use.
+pub(crate) const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_FOOTNOTES)
+    .union(Options::ENABLE_STRIKETHROUGH);
+
 /// Renders a Markdown body to HTML; an empty or blank body gives an empty string.
 pub(crate) fn to_html(markdown: &str) -> String {
     if markdown.trim().is_empty() {
         return String::new();
     }
-    let options = Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH;
     let mut output = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut output, Parser::new_ext(markdown, options));
+    html::push_html(&mut output, Parser::new_ext(markdown, OPTIONS));
     output
 }
 

@@ -11,6 +11,7 @@ mod assemble;
 mod content;
 mod csv_catalog;
 mod draft;
+mod embeds;
 mod files;
 mod markdown;
 mod settings;

@@ -2,6 +2,7 @@
 //! from the catalogue; each page builds only its own small views, and the values
 //! shared by every page of a (store, locale, currency) are built once.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use commerce::catalogue::{ProductOption, Text, Texts, text_for};
@@ -498,7 +499,7 @@ pub struct ProductView<'a> {
     sku: &'a str,
     title: &'a str,
     description: Option<&'a str>,
-    body: &'a str,
+    body: Cow<'a, str>,
     url: String,
     images: Vec<String>,
     categories: Vec<LinkView<'a>>,
@@ -610,7 +611,7 @@ pub fn product_view<'a>(env: PageEnv<'_, 'a>, index: usize) -> ProductView<'a> {
         sku: &product.sku,
         title: &text.title,
         description: text.description.as_deref(),
-        body: &text.body_html,
+        body: env.data.hold_embeds(env.locale, &text.body_html),
         url: env.path(PageKind::Product(index)),
         images: product.images.iter().map(|image| image_path(image)).collect(),
         categories,
@@ -634,7 +635,7 @@ pub struct CategoryView<'a> {
     id: &'a str,
     title: &'a str,
     description: Option<&'a str>,
-    body: &'a str,
+    body: Cow<'a, str>,
     url: String,
     image: Option<String>,
     children: Vec<LinkView<'a>>,
@@ -650,7 +651,7 @@ pub fn category_view<'a>(env: PageEnv<'_, 'a>, index: usize, children: &[usize])
         id: &category.id,
         title: &text.title,
         description: text.description.as_deref(),
-        body: &text.body_html,
+        body: env.data.hold_embeds(env.locale, &text.body_html),
         url: env.path(PageKind::Category { index, page: 1 }),
         image: category.image.as_deref().map(image_path),
         children: children
@@ -723,7 +724,7 @@ pub struct ContentView<'a> {
     id: &'a str,
     title: &'a str,
     description: Option<&'a str>,
-    body: &'a str,
+    body: Cow<'a, str>,
     url: String,
     extra: &'a serde_json::Map<String, serde_json::Value>,
 }
@@ -736,7 +737,7 @@ pub fn content_view<'a>(env: PageEnv<'_, 'a>, index: usize) -> ContentView<'a> {
         id: &page.id,
         title: &text.title,
         description: text.description.as_deref(),
-        body: &text.body_html,
+        body: env.data.hold_embeds(env.locale, &text.body_html),
         url: env.path(PageKind::Content(index)),
         extra: &page.extra,
     }

@@ -8,10 +8,12 @@
 //! soon as it is ready. Nothing is written when a problem is found before
 //! rendering; every problem found is reported together.
 
+mod consent;
 mod context;
 mod functions;
 mod manifest;
 mod pages;
+mod privacy;
 mod routes;
 mod seo;
 mod store;
@@ -22,6 +24,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use commerce::consent::CONSENT_POLICY_PATH;
 use commerce::pricebook::{PRICE_BOOK_PATH, STORE_MANIFEST_PATH, StoreManifest};
 use rayon::prelude::*;
 use tera::Tera;
@@ -38,6 +41,7 @@ use crate::theme::{
 
 pub use routes::{PageKind, Routes, Words, words};
 
+use consent::{StoreConsent, consent_view};
 use context::{
     ApiView, LinksView, PageEnv, ShopView, StoreView, category_tree, checkout_values, content_pages,
     page_count, tax_mention,
@@ -154,8 +158,7 @@ pub fn render_shop(
         "stores priced and planned"
     );
     if !diagnostics.is_empty() {
-        diagnostics.sort();
-        return Err(diagnostics);
+        return Err(sorted_unique(diagnostics));
     }
 
     let failures = Failures::default();
@@ -165,16 +168,36 @@ pub fn render_shop(
         .collect();
     tracing::debug!(millis = started.elapsed().as_millis(), "pages and files written");
 
-    let mut errors = failures.into_diagnostics();
+    let errors = failures.into_diagnostics();
     if !errors.is_empty() {
-        errors.sort();
-        return Err(errors);
+        return Err(sorted_unique(errors));
     }
-    warnings.sort();
     Ok(RenderReport {
         stores: reports,
-        warnings: warnings.0,
+        warnings: sorted_unique(warnings).0,
     })
+}
+
+/// Sorts `diagnostics` and drops repeats. A theme is checked once per store that uses
+/// it, so the same problem (same file, line, column and message) can be found several
+/// times; the merchant should read it once.
+fn sorted_unique(mut diagnostics: Diagnostics) -> Diagnostics {
+    diagnostics.sort();
+    let mut unique: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    for diagnostic in diagnostics.0 {
+        // Sorted by location, so a repeat sits among the last entries at that location.
+        let repeated = unique
+            .iter()
+            .rev()
+            .take_while(|kept| {
+                (&kept.file, kept.line, kept.column) == (&diagnostic.file, diagnostic.line, diagnostic.column)
+            })
+            .any(|kept| *kept == diagnostic);
+        if !repeated {
+            unique.push(diagnostic);
+        }
+    }
+    Diagnostics(unique)
 }
 
 /// Positions of the stores to render, in `site.toml` order.
@@ -301,7 +324,11 @@ fn prepare_store<'a>(
     .map_err(|errors| diagnostics.extend(errors))
     .unwrap_or_default();
 
-    let data = StoreData::prepare(shop, position, warnings)?;
+    let mut data = StoreData::prepare(shop, position, warnings)?;
+    data.consent = StoreConsent::prepare(&data, &theme.files, &theme.strings)
+        .map_err(|errors| diagnostics.extend(errors))
+        .ok()
+        .flatten();
     let manifest = manifest::store_manifest(&data, &options.build_id)
         .map_err(|errors| diagnostics.extend(errors))
         .ok();
@@ -336,6 +363,9 @@ fn plan_jobs(data: &StoreData<'_>) -> (Vec<Job>, Vec<PageKind>) {
     kinds.extend((0..catalogue.products.len()).map(PageKind::Product));
     kinds.extend((0..catalogue.pages.len()).map(PageKind::Content));
     kinds.extend([PageKind::Cart, PageKind::Checkout]);
+    if data.consent.is_some() {
+        kinds.extend([PageKind::Privacy, PageKind::ProcessingRecord]);
+    }
 
     let locales = data.routes.locales.len();
     let currencies = data.routes.currencies.len();
@@ -516,6 +546,12 @@ fn check_conflicts(
         STORE_MANIFEST_PATH.to_owned(),
         Origin::Generated("store manifest"),
     );
+    if data.consent.is_some() {
+        claim(
+            CONSENT_POLICY_PATH.to_owned(),
+            Origin::Generated("consent policy"),
+        );
+    }
 }
 
 /// Render problems, grouped by template and error so that a mistake in
@@ -634,6 +670,7 @@ fn build_slices(prepared: &StoreRender<'_>, options: &RenderOptions) -> Vec<Slic
             );
             base.insert("build_id", &options.build_id);
             base.insert("content_pages", &content_pages(env));
+            base.insert("consent", &consent_view(env, data.consent.as_ref()));
             slices.push(Slice {
                 tera,
                 base,
@@ -751,6 +788,9 @@ fn render_store(
         Err(error) => failures.write_failed(PRICE_BOOK_PATH, &std::io::Error::other(error)),
     }
     write_json(STORE_MANIFEST_PATH, &prepared.manifest, &write, failures);
+    if let Some(consent) = &data.consent {
+        write_json(CONSENT_POLICY_PATH, &consent.policy, &write, failures);
+    }
     tracing::debug!(
         store = store_id,
         millis = started.elapsed().as_millis(),

@@ -10,6 +10,7 @@ use crate::render::context::{
     LinkView, OpenGraphView, PageEnv, PageView, alternates, card, category_view, content_view,
     currency_links, excerpt, image_path, paginator, product_view,
 };
+use crate::render::privacy::privacy_view;
 use crate::render::routes::PageKind;
 use crate::render::seo;
 
@@ -150,6 +151,10 @@ fn builtin_title(locale: &Locale, kind: PageKind) -> Option<&'static str> {
         (PageKind::Cart, false) => "Cart",
         (PageKind::Checkout, true) => "Commande",
         (PageKind::Checkout, false) => "Checkout",
+        (PageKind::Privacy, true) => "Politique de confidentialité",
+        (PageKind::Privacy, false) => "Privacy policy",
+        (PageKind::ProcessingRecord, true) => "Registre des traitements",
+        (PageKind::ProcessingRecord, false) => "Record of processing activities",
         (PageKind::NotFound | PageKind::RootNotFound, true) => "Page introuvable",
         (PageKind::NotFound | PageKind::RootNotFound, false) => "Page not found",
         _ => return None,
@@ -165,6 +170,8 @@ pub fn template_of(catalogue: &commerce::Catalogue, kind: PageKind) -> &str {
         PageKind::Content(index) => &catalogue.pages[index].template,
         PageKind::Cart => "cart.html",
         PageKind::Checkout => "checkout.html",
+        PageKind::Privacy => "privacy.html",
+        PageKind::ProcessingRecord => "processing_record.html",
         PageKind::NotFound | PageKind::RootNotFound => "404.html",
         PageKind::Root => "root.html",
     }
@@ -279,6 +286,20 @@ pub fn fill_context(
                 url: path.clone(),
             });
             context.insert("content", &content_view(env, index));
+        }
+        PageKind::Privacy | PageKind::ProcessingRecord => {
+            if let Some(own) = builtin_title(env.locale_tag(), kind) {
+                title = own.to_owned();
+                breadcrumbs.push(LinkView {
+                    id: None,
+                    title: own,
+                    url: path.clone(),
+                });
+            }
+            // Pages of these kinds are planned only when the store has consent data.
+            if let Some(consent) = &data.consent {
+                context.insert("privacy", &privacy_view(env, consent, kind));
+            }
         }
         PageKind::Cart | PageKind::Checkout | PageKind::NotFound | PageKind::RootNotFound => {
             if let Some(own) = builtin_title(env.locale_tag(), kind) {

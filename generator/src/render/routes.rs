@@ -16,6 +16,11 @@ pub struct Words {
     pub cart: &'static str,
     /// The checkout: `commande` / `checkout`.
     pub checkout: &'static str,
+    /// The generated privacy policy: `politique-de-confidentialite` / `privacy-policy`.
+    pub privacy: &'static str,
+    /// The generated record of processing activities: `registre-des-traitements` /
+    /// `record-of-processing`.
+    pub processing_record: &'static str,
 }
 
 /// Returns the section words of a locale: French for French locales, English otherwise.
@@ -26,6 +31,8 @@ pub fn words(locale: &Locale) -> Words {
             categories: "rayons",
             cart: "panier",
             checkout: "commande",
+            privacy: "politique-de-confidentialite",
+            processing_record: "registre-des-traitements",
         }
     } else {
         Words {
@@ -33,6 +40,8 @@ pub fn words(locale: &Locale) -> Words {
             categories: "categories",
             cart: "cart",
             checkout: "checkout",
+            privacy: "privacy-policy",
+            processing_record: "record-of-processing",
         }
     }
 }
@@ -57,6 +66,10 @@ pub enum PageKind {
     Cart,
     /// The checkout shell.
     Checkout,
+    /// The privacy policy generated from `[consent]`.
+    Privacy,
+    /// The record of processing activities generated from `[consent]`.
+    ProcessingRecord,
     /// `/<locale>/404.html`.
     NotFound,
     /// `/404.html`, in the default locale and currency.
@@ -75,6 +88,8 @@ impl PageKind {
             PageKind::Content(_) => "page",
             PageKind::Cart => "cart",
             PageKind::Checkout => "checkout",
+            PageKind::Privacy => "privacy",
+            PageKind::ProcessingRecord => "processing_record",
             PageKind::NotFound | PageKind::RootNotFound => "not_found",
             PageKind::Root => "root",
         }
@@ -85,11 +100,16 @@ impl PageKind {
         !matches!(self, PageKind::NotFound | PageKind::RootNotFound | PageKind::Root)
     }
 
-    /// Whether search engines should index the page (it goes in the sitemap).
+    /// Whether search engines should index the page (it goes in the sitemap). The
+    /// record of processing activities is published for transparency, not search.
     pub fn indexable(self) -> bool {
         matches!(
             self,
-            PageKind::Home | PageKind::Category { .. } | PageKind::Product(_) | PageKind::Content(_)
+            PageKind::Home
+                | PageKind::Category { .. }
+                | PageKind::Product(_)
+                | PageKind::Content(_)
+                | PageKind::Privacy
         )
     }
 }
@@ -183,6 +203,8 @@ impl Routes {
             }
             PageKind::Cart => format!("{prefix}{}/", words.cart),
             PageKind::Checkout => format!("{prefix}{}/", words.checkout),
+            PageKind::Privacy => format!("{prefix}{}/", words.privacy),
+            PageKind::ProcessingRecord => format!("{prefix}{}/", words.processing_record),
             PageKind::NotFound => format!("/{locale_tag}/404.html"),
             PageKind::RootNotFound => "/404.html".to_owned(),
             PageKind::Root => "/".to_owned(),
@@ -242,5 +264,7 @@ mod tests {
         let en = Locale::parse("en").expect("locale");
         assert_eq!(words(&fr).products, "produits");
         assert_eq!(words(&en).checkout, "checkout");
+        assert_eq!(words(&fr).privacy, "politique-de-confidentialite");
+        assert_eq!(words(&en).processing_record, "record-of-processing");
     }
 }

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::LoadedShop;
 use crate::msg;
+use crate::render::consent::StoreConsent;
 use crate::render::context::child_lists;
 use crate::render::routes::Routes;
 
@@ -51,6 +52,9 @@ pub struct StoreData<'a> {
     pub children: Vec<Vec<usize>>,
     /// Whether the amounts of the store's price list include VAT.
     pub list_includes_tax: bool,
+    /// The consent policy and texts, when the shop declares `[consent]`; set once
+    /// the store's theme is known, by [`StoreConsent::prepare`].
+    pub consent: Option<StoreConsent>,
 }
 
 impl<'a> StoreData<'a> {
@@ -96,12 +100,22 @@ impl<'a> StoreData<'a> {
             listings,
             children,
             list_includes_tax,
+            consent: None,
         })
     }
 
     /// Returns the catalogue.
     pub fn catalogue(&self) -> &'a Catalogue {
         &self.shop.catalogue
+    }
+
+    /// Holds the iframes of a body for consent ([`StoreConsent::hold_embeds`]);
+    /// without `[consent]` the body is returned as it is.
+    pub fn hold_embeds<'h>(&self, locale: usize, html: &'h str) -> std::borrow::Cow<'h, str> {
+        match &self.consent {
+            Some(consent) => consent.hold_embeds(locale, html),
+            None => std::borrow::Cow::Borrowed(html),
+        }
     }
 
     /// Returns the store id.

@@ -139,6 +139,9 @@ confirmation-payment = Payment
 confirmation-bank-transfer = Please make the transfer with the order number as the reference. We ship the order once it arrives.
 confirmation-cheque = Please send your cheque with the order number written on the back. We ship the order once it arrives.
 confirmation-home = Back to the home page
+confirmation-status = Status:
+confirmation-order-title = Your order
+confirmation-order-lines = Items ordered
 payment-account-holder = Account holder
 payment-iban = IBAN
 payment-bic = BIC
@@ -176,3 +179,69 @@ js-submenu = { $label } submenu
 js-checkout-sending = Sending your order…
 js-checkout-failed = The order was not placed. Fix what is marked and try again.
 js-redirecting = Taking you to the payment page…
+js-order-loading = Loading the order…
+js-order-not-found = This order cannot be found: the link may be incomplete. Copy the whole link from the confirmation email, or contact us.
+
+## Consent banner and preferences panel
+# The policy hash published in /_comptoir/consent.json covers every `consent-`
+# string in every locale: keep all banner and panel text here. The only variables
+# are `store` and `months` (how long a choice is kept), except in the `consent-embed-`
+# strings, which also get `service` and `provider`.
+
+consent-banner-title = Your cookie choices
+consent-banner-text = We use the cookies the site needs to work: the cart, the language and the record of your choices. With your consent, we and our partners also use cookies and trackers for:
+consent-banner-withdraw = Refusing changes nothing about your purchases. You can change your mind at any time with the "Manage cookies" link at the bottom of every page.
+consent-accept-all = Accept all
+consent-reject-all = Reject all
+consent-customize = Customise
+consent-policy-link = Privacy policy
+consent-close-banner = Close and reject all
+consent-panel-title = Cookie preferences
+consent-panel-text = Choose what you accept, purpose by purpose and service by service. The necessary cookies cannot be turned off: without them, the cart and your choices do not work. Your choice is kept for { $months } months, then we ask again.
+consent-close-panel = Close the preferences
+consent-always-on = Always on
+consent-exempt-default = On by default, and you can object to it
+consent-legal-basis = Legal basis:
+consent-service-switch = Allow
+consent-service-collects = Data collected
+consent-service-retention = Retention period
+consent-service-transfers = Transfers outside the European Union
+consent-service-no-transfer = None
+consent-service-cookies = Cookies set
+consent-service-privacy = The service's privacy policy
+consent-save = Save my choices
+consent-embed-text = This content is hosted by { $service } ({ $provider }), which may set cookies. It shows once you accept this service.
+consent-embed-accept = Accept { $service } and show
+consent-embed-open = View on { $service }
+consent-manage = Manage cookies
+
+## Privacy policy and record of processing activities (generated pages)
+
+privacy-title = Privacy policy
+privacy-version = Version:
+privacy-intro = This page explains what personal data we process, why, on which legal basis, how long we keep it, who we share it with, and how to exercise your rights.
+privacy-controller = Data controller
+privacy-representative = Representative:
+privacy-processings = What we process
+privacy-purpose = Purpose
+privacy-legal-basis = Legal basis
+privacy-data = Data processed
+privacy-recipients = Recipients
+privacy-transfers = Transfers outside the European Union
+privacy-no-transfer = None
+privacy-retention = Retention period
+privacy-cookies = Cookies and trackers
+privacy-cookies-intro = The necessary cookies are set without your consent: without them, the cart and your choices do not work. The others are set only with your consent, which you can withdraw at any time as easily as you gave it.
+privacy-cookie-name = Cookie
+privacy-cookie-service = Set by
+privacy-services = Third-party services
+privacy-provider = Provider
+privacy-service-policy = Its privacy policy
+privacy-rights = Your rights
+privacy-exercise = To exercise your rights, write to us; we answer within { $delay }:
+privacy-authority = You can also lodge a complaint with the
+privacy-record-link = Record of processing activities
+record-title = Record of processing activities
+record-subjects = Data subjects
+record-security = Security measures
+record-services = Services used

@@ -137,6 +137,9 @@ confirmation-payment = Paiement
 confirmation-bank-transfer = Merci d'effectuer le virement avec le numéro de commande en référence. Nous expédions la commande à réception.
 confirmation-cheque = Merci d'envoyer votre chèque avec le numéro de commande au dos. Nous expédions la commande à réception.
 confirmation-home = Retour à l'accueil
+confirmation-status = Statut :
+confirmation-order-title = Votre commande
+confirmation-order-lines = Articles commandés
 payment-account-holder = Titulaire du compte
 payment-iban = IBAN
 payment-bic = BIC
@@ -174,3 +177,69 @@ js-submenu = Sous-menu { $label }
 js-checkout-sending = Envoi de la commande…
 js-checkout-failed = La commande n'a pas été enregistrée. Corrigez ce qui est signalé puis réessayez.
 js-redirecting = Redirection vers la page de paiement…
+js-order-loading = Chargement de la commande…
+js-order-not-found = Cette commande est introuvable : le lien est peut-être incomplet. Copiez-le en entier depuis l'e-mail de confirmation, ou contactez-nous.
+
+## Consent banner and preferences panel
+# The policy hash published in /_comptoir/consent.json covers every `consent-`
+# string in every locale: keep all banner and panel text here. The only variables
+# are `store` and `months` (how long a choice is kept), except in the `consent-embed-`
+# strings, which also get `service` and `provider`.
+
+consent-banner-title = Vos choix sur les cookies
+consent-banner-text = Nous utilisons des cookies nécessaires au fonctionnement du site : le panier, la langue et l'enregistrement de vos choix. Avec votre accord, nous et nos partenaires utilisons aussi des cookies et traceurs pour :
+consent-banner-withdraw = Refuser ne change rien à vos achats. Vous pouvez changer d'avis à tout moment avec le lien « Gérer mes cookies » en bas de chaque page.
+consent-accept-all = Tout accepter
+consent-reject-all = Tout refuser
+consent-customize = Personnaliser
+consent-policy-link = Politique de confidentialité
+consent-close-banner = Fermer et tout refuser
+consent-panel-title = Préférences de cookies
+consent-panel-text = Choisissez finalité par finalité, et service par service, ce que vous acceptez. Les cookies nécessaires ne peuvent pas être désactivés : sans eux, le panier et vos choix ne fonctionnent pas. Votre choix est conservé { $months } mois, puis nous vous le demandons à nouveau.
+consent-close-panel = Fermer les préférences
+consent-always-on = Toujours actif
+consent-exempt-default = Activé par défaut, vous pouvez vous y opposer
+consent-legal-basis = Base légale :
+consent-service-switch = Autoriser
+consent-service-collects = Données collectées
+consent-service-retention = Durée de conservation
+consent-service-transfers = Transferts hors de l'Union européenne
+consent-service-no-transfer = Aucun
+consent-service-cookies = Cookies déposés
+consent-service-privacy = Politique de confidentialité du service
+consent-save = Enregistrer mes choix
+consent-embed-text = Ce contenu est hébergé par { $service } ({ $provider }), qui peut déposer des cookies. Il s'affiche si vous acceptez ce service.
+consent-embed-accept = Accepter { $service } et afficher
+consent-embed-open = Voir sur { $service }
+consent-manage = Gérer mes cookies
+
+## Privacy policy and record of processing activities (generated pages)
+
+privacy-title = Politique de confidentialité
+privacy-version = Version :
+privacy-intro = Cette page explique quelles données personnelles nous traitons, pourquoi, sur quelle base légale, combien de temps nous les gardons, à qui nous les transmettons, et comment exercer vos droits.
+privacy-controller = Responsable du traitement
+privacy-representative = Représentant :
+privacy-processings = Nos traitements
+privacy-purpose = Finalité
+privacy-legal-basis = Base légale
+privacy-data = Données traitées
+privacy-recipients = Destinataires
+privacy-transfers = Transferts hors de l'Union européenne
+privacy-no-transfer = Aucun
+privacy-retention = Durée de conservation
+privacy-cookies = Cookies et traceurs
+privacy-cookies-intro = Les cookies nécessaires sont déposés sans votre accord : sans eux, le panier et vos choix ne fonctionnent pas. Les autres ne le sont qu'avec votre accord, que vous pouvez retirer à tout moment aussi simplement que vous l'avez donné.
+privacy-cookie-name = Cookie
+privacy-cookie-service = Déposé par
+privacy-services = Services tiers
+privacy-provider = Fournisseur
+privacy-service-policy = Sa politique de confidentialité
+privacy-rights = Vos droits
+privacy-exercise = Pour exercer vos droits, écrivez-nous ; nous répondons dans un délai de { $delay } :
+privacy-authority = Vous pouvez aussi adresser une réclamation à la
+privacy-record-link = Registre des activités de traitement
+record-title = Registre des activités de traitement
+record-subjects = Personnes concernées
+record-security = Mesures de sécurité
+record-services = Services utilisés
