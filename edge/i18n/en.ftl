@@ -6,6 +6,7 @@
 error-invalid-json = The request body is not valid JSON (line { $line }, column { $column }).
 error-invalid-field = The value of “{ $field }” has the wrong type or format.
 error-missing-field = The field “{ $field }” is required.
+error-invalid-query = The query parameter “{ $field }” is missing or invalid.
 error-payload-too-large = The request body is larger than { $limit_kib } KiB.
 error-route-not-found = There is no API endpoint at this address.
 error-method-not-allowed = This endpoint does not accept this HTTP method.
@@ -43,6 +44,7 @@ error-too-many-skus = At most { $max } products can be looked up at once.
 error-invalid-email = The email address is invalid.
 error-field-required = This field is required.
 error-field-too-long = This field is too long (at most { $max } characters).
+error-invalid-characters = The field “{ $field }” contains a line break, a control character or a text-direction character; remove it.
 error-invalid-country = “{ $country }” is not a two-letter country code such as FR.
 error-unknown-shipping-method = This shipping method is not offered by the store.
 error-country-not-served = This shipping method does not deliver to { $country }.
@@ -62,6 +64,20 @@ error-invalid-limit = “limit” must be a whole number from 1 to { $max }.
 error-invalid-signature = The webhook signature is invalid.
 error-invalid-webhook = The webhook body could not be read.
 error-payment-provider-not-configured = No card payment provider is configured on this server.
+
+## Consent and email marketing
+
+error-unknown-policy = This cookie policy was not published by this store: reload the page and make your choice again.
+error-unknown-purpose = The purpose “{ $purpose }” is not declared by this store.
+error-unknown-service = The service “{ $service }” is not declared by this store.
+error-consent-not-found = No consent choice is recorded under this id.
+error-marketing-consent-unavailable = This store sends no marketing emails: untick the box to place the order.
+error-unsubscribe-token-not-found = This unsubscribe link is invalid or incomplete.
+unsubscribe-title = Unsubscribe
+unsubscribe-confirm = Stop receiving marketing emails from { $shop }?
+unsubscribe-button = Unsubscribe
+unsubscribe-done = You will no longer receive marketing emails from { $shop }.
+unsubscribe-invalid = This unsubscribe link is invalid or incomplete: open the whole link from the email.
 
 ## Server
 

@@ -6,6 +6,7 @@
 error-invalid-json = Le corps de la requête n'est pas du JSON valide (ligne { $line }, colonne { $column }).
 error-invalid-field = La valeur de « { $field } » n'a pas le bon type ou le bon format.
 error-missing-field = Le champ « { $field } » est obligatoire.
+error-invalid-query = Le paramètre d'URL « { $field } » est absent ou invalide.
 error-payload-too-large = Le corps de la requête dépasse { $limit_kib } Kio.
 error-route-not-found = Aucun point d'accès de l'API à cette adresse.
 error-method-not-allowed = Ce point d'accès n'accepte pas cette méthode HTTP.
@@ -43,6 +44,7 @@ error-too-many-skus = On peut consulter au plus { $max } produits à la fois.
 error-invalid-email = L'adresse e-mail est invalide.
 error-field-required = Ce champ est obligatoire.
 error-field-too-long = Ce champ est trop long ({ $max } caractères au plus).
+error-invalid-characters = Le champ « { $field } » contient un saut de ligne, un caractère de contrôle ou un caractère de sens d'écriture ; retirez-le.
 error-invalid-country = « { $country } » n'est pas un code pays à deux lettres comme FR.
 error-unknown-shipping-method = Ce mode de livraison n'est pas proposé par la boutique.
 error-country-not-served = Ce mode de livraison ne livre pas en { $country }.
@@ -62,6 +64,20 @@ error-invalid-limit = « limit » doit être un nombre entier de 1 à { $max }.
 error-invalid-signature = La signature du webhook est invalide.
 error-invalid-webhook = Le corps du webhook est illisible.
 error-payment-provider-not-configured = Aucun prestataire de paiement par carte n'est configuré sur ce serveur.
+
+## Consentement et e-mails commerciaux
+
+error-unknown-policy = Cette politique de cookies n'a pas été publiée par cette boutique : rechargez la page et refaites votre choix.
+error-unknown-purpose = La finalité « { $purpose } » n'est pas déclarée par cette boutique.
+error-unknown-service = Le service « { $service } » n'est pas déclaré par cette boutique.
+error-consent-not-found = Aucun choix de consentement n'est enregistré sous cet identifiant.
+error-marketing-consent-unavailable = Cette boutique n'envoie pas d'e-mails commerciaux : décochez la case pour commander.
+error-unsubscribe-token-not-found = Ce lien de désinscription est invalide ou incomplet.
+unsubscribe-title = Désinscription
+unsubscribe-confirm = Ne plus recevoir les e-mails commerciaux de { $shop } ?
+unsubscribe-button = Me désinscrire
+unsubscribe-done = Vous ne recevrez plus d'e-mails commerciaux de { $shop }.
+unsubscribe-invalid = Ce lien de désinscription est invalide ou incomplet : ouvrez le lien entier depuis l'e-mail.
 
 ## Serveur
 

@@ -11,6 +11,8 @@
 use std::collections::BTreeMap;
 
 use commerce::money::Money;
+use commerce::order::PENDING;
+use commerce::pricebook::ShippingOfferRate;
 use commerce::settings::{PaymentKind, TaxDisplay};
 use commerce::shipping::shipping_parts;
 use commerce::tax::{TaxRate, TaxSplit};
@@ -19,8 +21,9 @@ use crate::api::views::status_label;
 use crate::catalog::Store;
 use crate::i18n::{self, Arg, Lang};
 use crate::mail::context::{
-    EmailAddress, EmailCustomer, EmailLine, EmailLinks, EmailMoney, EmailOrder, EmailPayment, EmailShipping,
-    EmailShop, EmailStatus, EmailStatusChange, EmailStore, EmailTaxLine, EmailTotals, format_date, sender,
+    EmailAddress, EmailBackorder, EmailCustomer, EmailLine, EmailLinks, EmailMoney, EmailOrder, EmailPayment,
+    EmailShipping, EmailShop, EmailStatus, EmailStatusChange, EmailStore, EmailTaxLine, EmailTotals,
+    format_date, sender,
 };
 use crate::mail::{Email, EmailContext, EmailKind};
 use crate::state::AppState;
@@ -162,6 +165,10 @@ pub fn context(order: &Order, store: &Store, kind: EmailKind, status: &str) -> E
             unit_price: money(line.unit_price),
             total: money(line.line_total),
             tax_rate: TaxRate(line.tax_rate).format(locale),
+            backorder: (line.backorder_quantity > 0).then_some(EmailBackorder {
+                quantity: line.backorder_quantity,
+                days: line.backorder_days,
+            }),
         })
         .collect();
     let placed_on = time::OffsetDateTime::from_unix_timestamp(order.created_at)
@@ -238,19 +245,11 @@ pub fn context(order: &Order, store: &Store, kind: EmailKind, status: &str) -> E
                     })
                     .collect(),
             },
-            shipping: Some(EmailShipping {
-                method: order.shipping.label.clone(),
-                price: money(order.shipping.gross),
-                address: order
-                    .shipping_address
-                    .as_ref()
-                    .map(address_lines)
-                    .unwrap_or_default(),
-            }),
+            shipping: Some(shipping(order, store, money(order.shipping.gross))),
             billing_address: address_lines(&order.billing_address),
         },
         status_change,
-        payment: Some(payment(order, money(order.totals.total))),
+        payment: payment(order, status, money(order.totals.total)),
         links: EmailLinks {
             order: format!(
                 "{base_url}{checkout}?order={}&token={}",
@@ -292,8 +291,42 @@ fn tax_lines(order: &Order, vat_exempt: bool) -> Vec<(TaxRate, TaxSplit)> {
     by_rate.into_iter().rev().collect()
 }
 
-fn payment(order: &Order, amount: EmailMoney) -> EmailPayment {
-    match &order.payment.kind {
+/// The delivery block: the pickup address for a pickup method, else the shipping
+/// address, which is the billing address when the customer gave none.
+fn shipping(order: &Order, store: &Store, price: EmailMoney) -> EmailShipping {
+    let pickup_address = store
+        .manifest
+        .shipping_methods
+        .iter()
+        .find(|offer| offer.id == order.shipping.method)
+        .and_then(|offer| match &offer.rate {
+            ShippingOfferRate::Pickup { address } => Some(address),
+            _ => None,
+        });
+    let address = match pickup_address {
+        Some(address) => address
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        None => address_lines(order.shipping_address.as_ref().unwrap_or(&order.billing_address)),
+    };
+    EmailShipping {
+        method: order.shipping.label.clone(),
+        price,
+        address,
+        pickup: pickup_address.is_some(),
+    }
+}
+
+/// What the email says about payment, as of `status`. Transfer and cheque
+/// instructions only while the order awaits payment (`pending`), because once it
+/// is paid, shipped or cancelled they would ask the customer to pay again.
+fn payment(order: &Order, status: &str, amount: EmailMoney) -> Option<EmailPayment> {
+    let awaiting_payment = status == PENDING;
+    let payment = match &order.payment.kind {
+        PaymentKind::BankTransfer { .. } | PaymentKind::Cheque { .. } if !awaiting_payment => return None,
         PaymentKind::BankTransfer {
             account_holder,
             iban,
@@ -314,7 +347,8 @@ fn payment(order: &Order, amount: EmailMoney) -> EmailPayment {
         PaymentKind::Card { .. } => EmailPayment::Card {
             paid: order.payment_reference.is_some(),
         },
-    }
+    };
+    Some(payment)
 }
 
 fn address_lines(address: &PostalAddress) -> Vec<String> {

@@ -1,6 +1,10 @@
 //! Stock levels from a CSV file with the columns `sku,quantity` (header required,
 //! columns in any order, other columns ignored), for `comptoir stock import`.
 //!
+//! The separator is `,`, or `;` when the header line contains `;` and no `,`: the
+//! French versions of Excel save CSV files that way. LF and CRLF line endings are
+//! both read, and line numbers count physical lines of the file.
+//!
 //! Every bad row is reported with its line, column and value, and nothing is
 //! written unless the whole file is valid.
 
@@ -117,6 +121,7 @@ pub fn parse_stock_csv(
 ) -> Result<Vec<(String, i64)>, StockCsvError> {
     let mut problems = Vec::new();
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(bytes))
         .has_headers(true)
         .flexible(true)
         .trim(csv::Trim::All)
@@ -166,7 +171,7 @@ pub fn parse_stock_csv(
         let record = match record {
             Ok(record) => record,
             Err(error) => {
-                let line = error.position().map_or(0, |position| position.line());
+                let line = error.position().map_or(0, |position| line_at(bytes, position));
                 problems.push(StockCsvProblem {
                     line,
                     kind: StockCsvProblemKind::Malformed {
@@ -176,7 +181,7 @@ pub fn parse_stock_csv(
                 continue;
             }
         };
-        let line = record.position().map_or(0, |position| position.line());
+        let line = record.position().map_or(0, |position| line_at(bytes, position));
         let sku = record.get(sku_column).unwrap_or("");
         let quantity = record.get(quantity_column).unwrap_or("");
         let mut row_ok = true;
@@ -229,6 +234,33 @@ pub fn parse_stock_csv(
             problems,
         })
     }
+}
+
+/// The separator of a stock file: `;` when its header line has a `;` and no `,`,
+/// else `,`.
+fn sniff_delimiter(bytes: &[u8]) -> u8 {
+    let header = bytes.split(|&byte| byte == b'\n').next().unwrap_or_default();
+    if header.contains(&b';') && !header.contains(&b',') {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// The 1-based line on which the record at `position` starts. The csv crate's own
+/// `Position::line` counts one line too few after each CRLF ending, because the
+/// record ends at the `\r` and its `\n` is only read with the next record, so the
+/// line is counted here from the byte offset instead, skipping the line endings
+/// (and blank lines) that the position may still point at.
+fn line_at(bytes: &[u8], position: &csv::Position) -> u64 {
+    let mut start = usize::try_from(position.byte())
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
+    while let Some(b'\r' | b'\n') = bytes.get(start) {
+        start += 1;
+    }
+    let newlines = bytes[..start].iter().filter(|&&byte| byte == b'\n').count();
+    u64::try_from(newlines).map_or(u64::MAX, |count| count + 1)
 }
 
 /// Writes parsed stock levels, all or nothing, recording a movement for each change.

@@ -125,6 +125,7 @@ fn confirmation(lang: &str, payment: EmailPayment) -> EmailContext {
                     unit_price: money(2490, lang),
                     total: money(4980, lang),
                     tax_rate: if french { "20 %" } else { "20%" }.to_owned(),
+                    backorder: None,
                 },
                 EmailLine {
                     sku: "VASE-SABLE".to_owned(),
@@ -133,6 +134,7 @@ fn confirmation(lang: &str, payment: EmailPayment) -> EmailContext {
                     unit_price: money(5900, lang),
                     total: money(5900, lang),
                     tax_rate: if french { "20 %" } else { "20%" }.to_owned(),
+                    backorder: None,
                 },
             ],
             totals: EmailTotals {
@@ -156,6 +158,7 @@ fn confirmation(lang: &str, payment: EmailPayment) -> EmailContext {
                     "69002 Lyon".to_owned(),
                     "France".to_owned(),
                 ],
+                pickup: false,
             }),
             billing_address: vec![
                 "Camille Martin".to_owned(),

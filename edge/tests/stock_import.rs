@@ -96,3 +96,46 @@ async fn import_writes_levels() {
     assert_eq!(levels.get("TASSE"), Some(&7));
     assert_eq!(levels.get("BOL"), Some(&2));
 }
+
+#[test]
+fn crlf_lines_numbered_like_lf() {
+    let csv = "sku,quantity\r\nTASSE,3\r\nTASSE,4\r\n";
+    let error = parse_stock_csv("stock.csv", csv.as_bytes(), &catalog()).expect_err("duplicate");
+    assert_eq!(error.problems.len(), 1, "{error}");
+    assert_eq!(error.problems[0].line, 3);
+    assert_eq!(
+        error.problems[0].kind,
+        StockCsvProblemKind::DuplicateSku {
+            sku: "TASSE".into(),
+            first_line: 2
+        }
+    );
+    assert_eq!(
+        error.to_string(),
+        "stock.csv: 1 problem(s), nothing was imported:\n  stock.csv: line 3, column `sku`: `TASSE` already appears on line 2: keep one line per sku"
+    );
+
+    // A blank line in between still counts.
+    let csv = "sku,quantity\r\nTASSE,3\r\n\r\nNOPE,1\r\n";
+    let error = parse_stock_csv("stock.csv", csv.as_bytes(), &catalog()).expect_err("unknown sku");
+    assert_eq!(error.problems[0].line, 4);
+}
+
+#[test]
+fn semicolon_separator_sniffed() {
+    let csv = "sku;quantity\r\nTASSE;12\r\nBOL;0\r\n";
+    let rows = parse_stock_csv("stock.csv", csv.as_bytes(), &catalog()).expect("valid");
+    assert_eq!(rows, vec![("TASSE".to_owned(), 12), ("BOL".to_owned(), 0)]);
+
+    let csv = "sku;quantity\nTASSE;12\nNOPE;1\n";
+    let error = parse_stock_csv("stock.csv", csv.as_bytes(), &catalog()).expect_err("unknown sku");
+    assert_eq!(error.problems[0].line, 3);
+
+    // A header with both separators keeps the comma: `;` is then part of a name.
+    let csv = "sku,quantity;note\nTASSE,12\n";
+    let error = parse_stock_csv("stock.csv", csv.as_bytes(), &catalog()).expect_err("no quantity column");
+    assert_eq!(
+        error.problems[0].kind,
+        StockCsvProblemKind::MissingColumn { column: "quantity" }
+    );
+}

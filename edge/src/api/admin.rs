@@ -3,13 +3,13 @@
 //! stock levels, saved and abandoned carts.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use commerce::cart::price_cart;
 use commerce::order::{StatusMachine, TransitionError as MachineError, returns_stock};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::request::ApiJson;
+use super::request::{ApiJson, ApiQuery};
 use super::views::{self, Audience};
 use crate::clock::{parse_time, rfc3339};
 use crate::error::AppError;
@@ -59,13 +59,42 @@ fn limit(query: &ListQuery) -> Result<u32, AppError> {
     }
 }
 
+/// The `status` filter: a status of the standard machine or of some store, so that
+/// a typo is `unknown_status` (400) rather than an empty list.
+fn status_filter(state: &AppState, query: &ListQuery) -> Result<Option<String>, AppError> {
+    let Some(status) = query
+        .status
+        .as_deref()
+        .map(str::trim)
+        .filter(|status| !status.is_empty())
+    else {
+        return Ok(None);
+    };
+    let standard = StatusMachine::new(&[]).map_err(|problems| AppError::internal(problems.join("; ")))?;
+    let catalog = state.catalog();
+    let mut known: Vec<&str> = standard.ids().collect();
+    for store in catalog.stores() {
+        known.extend(store.statuses.ids());
+    }
+    known.sort_unstable();
+    known.dedup();
+    if known.contains(&status) {
+        Ok(Some(status.to_owned()))
+    } else {
+        Err(AppError::bad_request("unknown_status")
+            .arg("status", status.to_owned())
+            .arg("known", known.join(", "))
+            .field("status"))
+    }
+}
+
 /// `GET /api/admin/orders?status=…&since=…&limit=…`: orders, newest first.
 pub async fn list_orders(
     State(state): State<AppState>,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Value>, AppError> {
     let filter = OrderFilter {
-        status: query.status.clone().filter(|status| !status.is_empty()),
+        status: status_filter(&state, &query)?,
         since: since(&query)?,
         limit: limit(&query)?,
     };
@@ -238,7 +267,7 @@ pub async fn get_stock(
 /// `abandoned_after_hours`.
 pub async fn list_carts(
     State(state): State<AppState>,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Value>, AppError> {
     let since = since(&query)?.unwrap_or(0);
     let limit = limit(&query)?;

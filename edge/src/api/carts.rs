@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use commerce::cart::{
     Availability, CartLine, MAX_CART_LINES, MAX_LINE_QUANTITY, PricedCart, availability, price_cart,
@@ -16,7 +16,9 @@ use commerce::{Currency, Locale};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::request::{ApiJson, check_origin, idempotency_claim, idempotency_key_reused, quantity, sku};
+use super::request::{
+    ApiJson, ApiQuery, check_origin, idempotency_claim, idempotency_key_reused, quantity, sku,
+};
 use super::views::{self, ShippingView};
 use crate::catalog::{Catalog, Store};
 use crate::clock::random_hex;
@@ -272,7 +274,7 @@ pub struct CartQuery {
 pub async fn get(
     State(state): State<AppState>,
     Path(cart_id): Path<String>,
-    Query(query): Query<CartQuery>,
+    ApiQuery(query): ApiQuery<CartQuery>,
 ) -> Result<Json<Value>, AppError> {
     let catalog = state.catalog();
     let record = state
@@ -344,7 +346,7 @@ pub struct ShippingQuery {
 pub async fn shipping_options(
     State(state): State<AppState>,
     Path(cart_id): Path<String>,
-    Query(query): Query<ShippingQuery>,
+    ApiQuery(query): ApiQuery<ShippingQuery>,
 ) -> Result<Json<Value>, AppError> {
     let catalog = state.catalog();
     let record = state
@@ -563,7 +565,7 @@ const MAX_AVAILABILITY_SKUS: usize = 100;
 /// `GET /api/availability?store=…&skus=a,b,c`: whether each sku can be ordered now.
 pub async fn availability_of(
     State(state): State<AppState>,
-    Query(query): Query<AvailabilityQuery>,
+    ApiQuery(query): ApiQuery<AvailabilityQuery>,
 ) -> Result<Json<Value>, AppError> {
     let catalog = state.catalog();
     let store = catalog.store(&query.store).ok_or_else(|| {

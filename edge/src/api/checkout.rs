@@ -4,8 +4,9 @@
 //! validates the customer and addresses, reporting every problem at once. It then
 //! reprices the cart: a price change or a stock shortage since the visitor last saw
 //! the cart stops the checkout, so the visitor sees it first. Last, it quotes the
-//! shipping and places the order in one atomic write. Emails and the card payment
-//! page come after the order is committed, so neither can lose it.
+//! shipping and places the order in one atomic write. Emails, the card payment page
+//! and the email marketing subscription come after the order is committed, so none
+//! of them can lose it.
 
 use axum::Json;
 use axum::extract::State;
@@ -24,14 +25,16 @@ use super::request::{ApiJson, check_origin, idempotency_claim, idempotency_key_r
 use super::views::{self, Audience, item_title};
 use crate::catalog::Store;
 use crate::clock::random_hex;
+use crate::consent::{ClientContext, EMAILING};
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::marketing::{self, EMAIL_LIST, deliver_pending_sync, new_unsubscribe_token, unsubscribe_url};
 use crate::notify::deliver_pending;
 use crate::payment::PaymentRequest;
 use crate::state::AppState;
 use crate::storage::{
-    CartRecord, CustomerDetails, IdempotencyClaim, Order, OrderDraft, OrderLine, OrderTotals, PaymentDetails,
-    PlaceOrderError, PostalAddress, ShippingLine, StockEffect, email_key,
+    CartRecord, CustomerDetails, IdempotencyClaim, NewSubscription, Order, OrderDraft, OrderLine,
+    OrderTotals, PaymentDetails, PlaceOrderError, PostalAddress, ShippingLine, StockEffect, email_key,
 };
 
 /// Body of `POST /api/checkout`. Required text fields default to empty so that
@@ -87,10 +90,19 @@ pub struct AddressInput {
     phone: Option<String>,
 }
 
-/// Consents asked at checkout.
+/// Consents asked at checkout. The theme's box is unticked by default.
 #[derive(Debug, Deserialize)]
 pub struct MarketingConsent {
     email: bool,
+}
+
+impl CheckoutRequest {
+    /// Whether the customer ticked the email marketing box.
+    fn wants_marketing_email(&self) -> bool {
+        self.marketing_consent
+            .as_ref()
+            .is_some_and(|consent| consent.email)
+    }
 }
 
 /// Maximum length of a text field (names, streets, cities), in characters.
@@ -101,6 +113,7 @@ const MAX_EMAIL: usize = 254;
 /// `POST /api/checkout`.
 pub async fn checkout(
     State(state): State<AppState>,
+    client: ClientContext,
     headers: HeaderMap,
     body: ApiJson<CheckoutRequest>,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
@@ -220,8 +233,65 @@ pub async fn checkout(
             .await
             .map_err(in_lang)?;
     }
-    let view = views::order(&order, Some(&store), Audience::Customer { with_token: true });
+    let mut view = views::order(&order, Some(&store), Audience::Customer { with_token: true });
+    if let Some(marketing) = marketing_consent(&state, &store, &order, request, &client).await {
+        view["marketing_consent"] = marketing;
+    }
     Ok((StatusCode::CREATED, Json(view)))
+}
+
+/// Records the email marketing opt-in of a placed order: a consent record for the
+/// `emailing` purpose (`ui_source = checkout`), the subscription and its first
+/// unsubscribe token, in one write. Returns the `marketing_consent` of the
+/// response. The order is already committed, so a failure here is logged and the
+/// response returns `email: false`, because no marketing email may go out without its proof.
+async fn marketing_consent(
+    state: &AppState,
+    store: &Store,
+    order: &Order,
+    request: &CheckoutRequest,
+    client: &ClientContext,
+) -> Option<Value> {
+    request.marketing_consent.as_ref()?;
+    if !request.wants_marketing_email() {
+        return Some(serde_json::json!({ "email": false }));
+    }
+    let policy = store.consent.as_ref()?;
+    let subscribed = async {
+        let (token, token_hash) = new_unsubscribe_token().map_err(|error| error.to_string())?;
+        let consent_id = random_hex(16).map_err(|error| error.to_string())?;
+        let now = state.now();
+        let subscription = NewSubscription {
+            store: store.book.store.clone(),
+            list: EMAIL_LIST.to_owned(),
+            email_key: email_key(&order.customer.email),
+            locale: order.locale.as_str().to_owned(),
+            token_hash,
+            consent: marketing::checkout_consent(policy, consent_id, order.locale.as_str(), client, now),
+            sync: state.marketing().is_some(),
+            now,
+        };
+        state
+            .storage()
+            .subscribe_marketing(subscription)
+            .await
+            .map_err(|error| error.to_string())?;
+        Ok::<String, String>(token)
+    };
+    match subscribed.await {
+        Ok(token) => {
+            tracing::info!(order = %order.id, "email marketing subscription recorded");
+            deliver_pending_sync(state).await;
+            Some(serde_json::json!({
+                "email": true,
+                "unsubscribe_url": unsubscribe_url(&store.manifest.base_url, &token),
+            }))
+        }
+        Err(error) => {
+            tracing::error!(order = %order.id, %error, "recording the email marketing subscription failed");
+            Some(serde_json::json!({ "email": false }))
+        }
+    }
 }
 
 /// The shipping, payment and consent chosen at checkout, besides the cart and the customer.
@@ -537,6 +607,13 @@ fn validate(request: &CheckoutRequest, store: &Store) -> Result<ValidCustomer, V
     if request.payment_method.trim().is_empty() {
         problems.push(AppError::invalid("field_required").field("payment_method"));
     }
+    let offers_emailing = store
+        .consent
+        .as_ref()
+        .is_some_and(|policy| policy.purpose(EMAILING).is_some());
+    if request.wants_marketing_email() && !offers_emailing {
+        problems.push(AppError::invalid("marketing_consent_unavailable").field("marketing_consent.email"));
+    }
 
     if problems.is_empty() {
         Ok(ValidCustomer {
@@ -569,26 +646,42 @@ fn required_text(value: &str, field: &str, problems: &mut Vec<AppError>) -> Stri
     let trimmed = value.trim();
     if trimmed.is_empty() {
         problems.push(AppError::invalid("field_required").field(field));
-    } else if trimmed.chars().count() > MAX_TEXT || trimmed.chars().any(char::is_control) {
-        problems.push(
-            AppError::invalid("field_too_long")
-                .arg("max", MAX_TEXT)
-                .field(field),
-        );
+    } else {
+        check_text(trimmed, field, problems);
     }
     trimmed.to_owned()
 }
 
 fn optional_text(value: Option<&str>, field: &str, problems: &mut Vec<AppError>) -> Option<String> {
     let trimmed = value.map(str::trim).filter(|text| !text.is_empty())?;
-    if trimmed.chars().count() > MAX_TEXT || trimmed.chars().any(char::is_control) {
+    check_text(trimmed, field, problems);
+    Some(trimmed.to_owned())
+}
+
+/// Checks a trimmed, non-empty text field: no control characters (newline, NUL…)
+/// nor bidirectional embedding, override or isolate characters, which would reorder
+/// what the merchant reads in emails and order lists, and at most [`MAX_TEXT`]
+/// characters.
+fn check_text(text: &str, field: &str, problems: &mut Vec<AppError>) {
+    if text.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+        problems.push(
+            AppError::invalid("invalid_characters")
+                .arg("field", field.to_owned())
+                .field(field),
+        );
+    } else if text.chars().count() > MAX_TEXT {
         problems.push(
             AppError::invalid("field_too_long")
                 .arg("max", MAX_TEXT)
                 .field(field),
         );
     }
-    Some(trimmed.to_owned())
+}
+
+/// Whether `c` is a bidirectional embedding or override (U+202A to U+202E) or an
+/// isolate (U+2066 to U+2069).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 fn address(input: &AddressInput, prefix: &str, problems: &mut Vec<AppError>) -> PostalAddress {

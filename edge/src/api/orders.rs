@@ -2,10 +2,11 @@
 //! access token.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::request::ApiQuery;
 use super::views::{self, Audience};
 use crate::clock::secrets_equal;
 use crate::error::AppError;
@@ -23,7 +24,7 @@ pub struct TokenQuery {
 pub async fn get(
     State(state): State<AppState>,
     Path(order_id): Path<String>,
-    Query(query): Query<TokenQuery>,
+    ApiQuery(query): ApiQuery<TokenQuery>,
 ) -> Result<Json<Value>, AppError> {
     let order = state.storage().find_order(order_id).await?;
     let order = order

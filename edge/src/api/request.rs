@@ -2,7 +2,8 @@
 //! `Origin` and admin-token guards, and idempotency keys.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request, State};
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -35,6 +36,49 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
         let value = parse_json(&raw)?;
         Ok(ApiJson { value, raw })
     }
+}
+
+/// A query string, parsed into `T`. Every rejection is a JSON `invalid_query` (400)
+/// naming the parameter, where axum's `Query` answers in plain text.
+///
+/// `T`'s fields must be strings (or options of strings), because a query string has
+/// no types: handlers parse numbers and dates themselves and name the parameter in
+/// their own error. A parameter given twice is rejected rather than silently
+/// resolved, and unknown parameters are ignored.
+#[derive(Debug)]
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, AppError> {
+        parse_query(parts.uri.query().unwrap_or_default()).map(ApiQuery)
+    }
+}
+
+/// Parses a raw query string (without the `?`); see [`ApiQuery`].
+pub fn parse_query<T: DeserializeOwned>(query: &str) -> Result<T, AppError> {
+    let mut parameters = serde_json::Map::new();
+    for (name, value) in form_urlencoded::parse(query.as_bytes()) {
+        if parameters.contains_key(name.as_ref()) {
+            return Err(invalid_query(&name));
+        }
+        parameters.insert(name.into_owned(), Value::String(value.into_owned()));
+    }
+    let parsed: Result<T, _> = serde_path_to_error::deserialize(Value::Object(parameters));
+    parsed.map_err(|error| {
+        let path = error.path().to_string();
+        match missing_field(&error.inner().to_string()) {
+            Some(name) => invalid_query(&join_path(&path, name)),
+            None => invalid_query(if path == "." { "query" } else { &path }),
+        }
+    })
+}
+
+fn invalid_query(field: &str) -> AppError {
+    AppError::bad_request("invalid_query")
+        .arg("field", field.to_owned())
+        .field(field.to_owned())
 }
 
 /// Reads a body within the configured size limit.
@@ -171,8 +215,7 @@ pub async fn require_admin(State(state): State<AppState>, request: Request, next
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(str::trim);
+        .and_then(bearer_token);
     let authorized = given.is_some_and(|token| secrets_equal(token.as_bytes(), expected.as_bytes()));
     if !authorized {
         return AppError::new(StatusCode::UNAUTHORIZED, "admin_unauthorized").into_response();
@@ -187,6 +230,13 @@ pub async fn require_admin(State(state): State<AppState>, request: Request, next
         }
     }
     next.run(request).await
+}
+
+/// The token of an `Authorization: Bearer <token>` value. The scheme name is
+/// case-insensitive (RFC 7235, section 2.1), so `bearer` and `BEARER` work too.
+fn bearer_token(value: &str) -> Option<&str> {
+    let (scheme, token) = value.trim_start().split_once(' ')?;
+    scheme.eq_ignore_ascii_case("Bearer").then(|| token.trim())
 }
 
 /// Longest `Idempotency-Key` accepted.

@@ -14,12 +14,16 @@
 //! store      {id, name, base_url}
 //! order      {id, number, placed_on, status{id, label}, customer{name, email},
 //!             tax_display ("incl" | "excl"), payment_method,
-//!             lines[{sku, title, quantity, unit_price, total, tax_rate}],
+//!             lines[{sku, title, quantity, unit_price, total, tax_rate,
+//!                    backorder?{quantity, days?}}],
 //!             totals{subtotal, shipping?, excl_tax, tax, incl_tax,
 //!                    tax_lines[{rate, base, amount}]},
-//!             shipping?{method, price, address[line…]}, billing_address[line…]}
+//!             shipping?{method, price, address[line…], pickup},
+//!             billing_address[line…]}
 //! status_change?  {previous?{id, label}, note?}      status_changed emails only
-//! payment?   {kind: "bank_transfer", account_holder, iban, bic, reference, amount}
+//! payment?   present for card orders, and for transfer and cheque orders only
+//!            while the order is `pending` (the instructions to pay):
+//!            {kind: "bank_transfer", account_holder, iban, bic, reference, amount}
 //!          | {kind: "cheque", payable_to, address, reference, amount}
 //!          | {kind: "card", paid}
 //! links      {order, shop, terms?}                  absolute URLs
@@ -47,8 +51,8 @@ pub struct EmailContext {
     /// The transition that triggered a status-change email; `None` otherwise.
     #[serde(default)]
     pub status_change: Option<EmailStatusChange>,
-    /// How to pay, when the customer still has to (bank transfer, cheque), or the card
-    /// payment's state.
+    /// How to pay, while a bank transfer or cheque order is still `pending`, or the
+    /// card payment's state; `None` once a transfer or cheque order left `pending`.
     #[serde(default)]
     pub payment: Option<EmailPayment>,
     /// Links the email offers.
@@ -185,6 +189,19 @@ pub struct EmailLine {
     pub total: EmailMoney,
     /// VAT rate as printed, such as "20 %".
     pub tax_rate: String,
+    /// The units of `quantity` shipped later, when the stock did not cover the line.
+    #[serde(default)]
+    pub backorder: Option<EmailBackorder>,
+}
+
+/// The part of an order line on backorder.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailBackorder {
+    /// Units shipped later, included in the line's quantity.
+    pub quantity: u32,
+    /// Announced delay in days, when the catalogue gives one.
+    #[serde(default)]
+    pub days: Option<u32>,
 }
 
 /// Order totals; `shipping` is included in all three of `excl_tax`, `tax` and
@@ -225,8 +242,12 @@ pub struct EmailShipping {
     pub method: String,
     /// Shipping price.
     pub price: EmailMoney,
-    /// Delivery address, one entry per printed line.
+    /// Delivery address, one entry per printed line: the shipping address, the
+    /// billing address when the customer gave no other, or the pickup address.
     pub address: Vec<String>,
+    /// True when the customer collects the order at `address`.
+    #[serde(default)]
+    pub pickup: bool,
 }
 
 /// The status change a status email reports; the new status is `order.status`.

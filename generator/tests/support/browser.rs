@@ -1,6 +1,7 @@
 //! The processes behind the browser test: the demo shop copied into a temporary
 //! folder and run by `comptoir serve`, ChromeDriver, and the Chromium it starts.
 //! Every process is stopped by a `Drop` guard, so a failing test leaves none behind.
+#![allow(dead_code, reason = "each browser test binary uses only part of this module")]
 
 use std::collections::BTreeMap;
 use std::fs::{self, File};
@@ -25,13 +26,21 @@ const INSTALL_HINT: &str = "run `scripts/install-test-deps` (as root) to install
 
 /// The files and folders of a shop repository that `comptoir` reads; anything else
 /// at the repository root (crates, `target/`, `public/`, `.comptoir/`) stays behind.
-const SHOP_ENTRIES: &[&str] = &["site.toml", "stock.csv", "content", "templates", "styles", "static", "themes"];
+const SHOP_ENTRIES: &[&str] = &[
+    "site.toml",
+    "stock.csv",
+    "content",
+    "templates",
+    "styles",
+    "static",
+    "themes",
+];
 
-/// How long the first build and the API may take: a debug binary on a busy machine.
+/// The maximum time the first build and the API may take: a debug binary on a busy machine.
 const SERVE_STARTUP: Duration = Duration::from_secs(60);
-/// How long ChromeDriver may take to listen, and Chromium to start a session.
+/// The maximum time ChromeDriver may take to listen, and Chromium to start a session.
 const BROWSER_STARTUP: Duration = Duration::from_secs(30);
-/// Interval between two looks at a condition that is not met yet.
+/// The interval between two checks of a condition that is not met yet.
 const POLL_INTERVAL: Duration = Duration::from_millis(50);
 
 /// Returns the path of `program` found on `PATH`, or fails the test with the
@@ -48,7 +57,7 @@ pub fn require_program(program: &str) -> PathBuf {
 /// into `destination`, so the test's build, database and outbox never touch the
 /// repository's `public/` and `.comptoir/`.
 pub fn copy_shop(repository: &Path, destination: &Path) -> anyhow::Result<()> {
-    fs::create_dir_all(destination).with_context(|| format!("cannot create {}", destination.display()))?;
+    fs::create_dir_all(destination).with_context(|| format!("failed to create {}", destination.display()))?;
     for entry in SHOP_ENTRIES {
         let source = repository.join(entry);
         if source.exists() {
@@ -61,27 +70,31 @@ pub fn copy_shop(repository: &Path, destination: &Path) -> anyhow::Result<()> {
 fn copy_recursively(source: &Path, destination: &Path) -> anyhow::Result<()> {
     if source.is_file() {
         fs::copy(source, destination)
-            .with_context(|| format!("cannot copy {} to {}", source.display(), destination.display()))?;
+            .with_context(|| format!("failed to copy {} to {}", source.display(), destination.display()))?;
         return Ok(());
     }
-    fs::create_dir_all(destination).with_context(|| format!("cannot create {}", destination.display()))?;
-    let entries = fs::read_dir(source).with_context(|| format!("cannot list {}", source.display()))?;
+    fs::create_dir_all(destination).with_context(|| format!("failed to create {}", destination.display()))?;
+    let entries = fs::read_dir(source).with_context(|| format!("failed to list {}", source.display()))?;
     for entry in entries {
-        let entry = entry.with_context(|| format!("cannot list {}", source.display()))?;
+        let entry = entry.with_context(|| format!("failed to list {}", source.display()))?;
         copy_recursively(&entry.path(), &destination.join(entry.file_name()))?;
     }
     Ok(())
 }
 
 /// Sends every line of `stream` to the returned channel, from a thread that reads
-/// until the stream closes, so the child never blocks on a full pipe.
+/// until the stream closes, so the child never blocks on a full pipe. Once the
+/// receiver is dropped, the thread keeps reading and discards the lines.
 fn forward_lines(stream: impl Read + Send + 'static) -> mpsc::Receiver<String> {
     let (sender, lines) = mpsc::channel();
     thread::spawn(move || {
+        let mut sender = Some(sender);
         for line in BufReader::new(stream).lines() {
             let Ok(line) = line else { break };
-            if sender.send(line).is_err() {
-                break;
+            if let Some(open) = &sender
+                && open.send(line).is_err()
+            {
+                sender = None;
             }
         }
     });
@@ -91,10 +104,10 @@ fn forward_lines(stream: impl Read + Send + 'static) -> mpsc::Receiver<String> {
 /// Kills `child` and reaps it; `name` only labels the messages.
 fn stop_child(child: &mut Child, name: &str) {
     if let Err(error) = child.kill() {
-        eprintln!("could not stop {name} (pid {}): {error}", child.id());
+        eprintln!("failed to stop {name} (pid {}): {error}", child.id());
     }
     if let Err(error) = child.wait() {
-        eprintln!("could not wait for {name} (pid {}): {error}", child.id());
+        eprintln!("failed to wait for {name} (pid {}): {error}", child.id());
     }
 }
 
@@ -114,7 +127,8 @@ impl ServedShop {
         admin_token: &str,
         stderr_log: &Path,
     ) -> anyhow::Result<ServedShop> {
-        let stderr = File::create(stderr_log).with_context(|| format!("cannot create {}", stderr_log.display()))?;
+        let stderr =
+            File::create(stderr_log).with_context(|| format!("failed to create {}", stderr_log.display()))?;
         let mut child = Command::new(comptoir)
             .args(["serve", "--port", "0", "--lang", "en", "--root"])
             .arg(root)
@@ -124,11 +138,17 @@ impl ServedShop {
             .stdout(Stdio::piped())
             .stderr(stderr)
             .spawn()
-            .with_context(|| format!("cannot start {}", comptoir.display()))?;
-        let stdout = child.stdout.take().context("the server's standard output is not piped")?;
+            .with_context(|| format!("failed to start {}", comptoir.display()))?;
+        let stdout = child
+            .stdout
+            .take()
+            .context("the server's standard output is not piped")?;
         let lines = forward_lines(stdout);
         // From here on the guard stops the server on every path.
-        let mut shop = ServedShop { child, store_urls: BTreeMap::new() };
+        let mut shop = ServedShop {
+            child,
+            store_urls: BTreeMap::new(),
+        };
 
         let deadline = Instant::now() + SERVE_STARTUP;
         let mut printed = Vec::new();
@@ -137,7 +157,7 @@ impl ServedShop {
             let line = match lines.recv_timeout(left) {
                 Ok(line) => strip_isolation_marks(&line),
                 Err(mpsc::RecvTimeoutError::Timeout) => bail!(
-                    "`comptoir serve` did not print its ready line within {SERVE_STARTUP:?}; it printed:\n{}\n\
+                    "timed out after {SERVE_STARTUP:?} waiting for `comptoir serve` to be ready; it printed:\n{}\n\
                      standard error is in {}",
                     printed.join("\n"),
                     stderr_log.display()
@@ -158,9 +178,9 @@ impl ServedShop {
                 break;
             }
         }
-        // Later lines (rebuilds) are drained by the thread and dropped with the channel.
+        // The thread discards later lines (rebuilds) once the channel is dropped.
         drop(lines);
-        // `serve` keeps serving the pages when the API cannot open, and says why on
+        // `serve` keeps serving the pages when the API cannot open, and prints why on
         // standard error before its ready line.
         let errors = fs::read_to_string(stderr_log).unwrap_or_default();
         if errors.contains("API is off") {
@@ -169,12 +189,14 @@ impl ServedShop {
         Ok(shop)
     }
 
-    /// The address of store `id`, such as `http://127.0.0.1:41234` (no trailing slash).
+    /// Returns the address of store `id`, such as `http://127.0.0.1:41234` (no trailing slash).
     pub fn store_url(&self, id: &str) -> anyhow::Result<&str> {
-        self.store_urls
-            .get(id)
-            .map(String::as_str)
-            .with_context(|| format!("`comptoir serve` printed no URL for store {id}: {:?}", self.store_urls))
+        self.store_urls.get(id).map(String::as_str).with_context(|| {
+            format!(
+                "`comptoir serve` printed no URL for store {id}: {:?}",
+                self.store_urls
+            )
+        })
     }
 }
 
@@ -186,14 +208,17 @@ impl Drop for ServedShop {
 
 /// Fluent wraps placeholders in Unicode isolation marks (U+2068, U+2069).
 fn strip_isolation_marks(line: &str) -> String {
-    line.chars().filter(|c| !matches!(c, '\u{2068}' | '\u{2069}')).collect()
+    line.chars()
+        .filter(|c| !matches!(c, '\u{2068}' | '\u{2069}'))
+        .collect()
 }
 
 /// Reads `Store fr: http://127.0.0.1:41234/` into (`fr`, `http://127.0.0.1:41234`).
 fn parse_store_line(line: &str) -> Option<(String, String)> {
     let (store, url) = line.strip_prefix("Store ")?.split_once(": ")?;
     let url = url.trim().trim_end_matches('/');
-    url.starts_with("http://").then(|| (store.to_owned(), url.to_owned()))
+    url.starts_with("http://")
+        .then(|| (store.to_owned(), url.to_owned()))
 }
 
 /// A running ChromeDriver and the headless Chromium session it drives. Dropping
@@ -216,8 +241,11 @@ impl Browser {
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
-            .with_context(|| format!("cannot start {}: {INSTALL_HINT}", chromedriver.display()))?;
-        let stdout = driver.stdout.take().context("ChromeDriver's standard output is not piped")?;
+            .with_context(|| format!("failed to start {}: {INSTALL_HINT}", chromedriver.display()))?;
+        let stdout = driver
+            .stdout
+            .take()
+            .context("ChromeDriver's standard output is not piped")?;
         let lines = forward_lines(stdout);
         let mut browser = Browser {
             driver,
@@ -230,12 +258,18 @@ impl Browser {
         let deadline = Instant::now() + BROWSER_STARTUP;
         let port = loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let line = lines.recv_timeout(left).map_err(|error| {
-                anyhow::anyhow!(
-                    "ChromeDriver did not print its port within {BROWSER_STARTUP:?} ({error}); its log is {}",
+            let line = match lines.recv_timeout(left) {
+                Ok(line) => line,
+                Err(mpsc::RecvTimeoutError::Timeout) => bail!(
+                    "timed out after {BROWSER_STARTUP:?} waiting for ChromeDriver to print its port; its log is {}",
                     driver_log.display()
-                )
-            })?;
+                ),
+                Err(mpsc::RecvTimeoutError::Disconnected) => bail!(
+                    "ChromeDriver exited before it printed its port ({:?}); its log is {}",
+                    browser.driver.try_wait(),
+                    driver_log.display()
+                ),
+            };
             if let Some(port) = line
                 .split_once("started successfully on port ")
                 .and_then(|(_, rest)| rest.trim().trim_end_matches('.').parse::<u16>().ok())
@@ -251,7 +285,8 @@ impl Browser {
     /// Chromium from calling Google's services, which fail on a machine without
     /// internet access.
     pub async fn open_session(&mut self, chromium: &Path) -> anyhow::Result<Client> {
-        fs::create_dir_all(&self.profile).with_context(|| format!("cannot create {}", self.profile.display()))?;
+        fs::create_dir_all(&self.profile)
+            .with_context(|| format!("failed to create {}", self.profile.display()))?;
         let arguments = vec![
             "--headless".to_owned(),
             "--no-sandbox".to_owned(),
@@ -278,15 +313,26 @@ impl Browser {
         let connect = builder.connect(&address);
         let client = tokio::time::timeout(BROWSER_STARTUP, connect)
             .await
-            .with_context(|| format!("Chromium did not start within {BROWSER_STARTUP:?}"))?
-            .with_context(|| format!("ChromeDriver could not start {}: {INSTALL_HINT}", chromium.display()))?;
-        self.session_id = client.session_id().await.context("cannot read the WebDriver session id")?;
+            .with_context(|| format!("timed out after {BROWSER_STARTUP:?} waiting for Chromium to start"))?
+            .with_context(|| {
+                format!(
+                    "ChromeDriver failed to start {}: {INSTALL_HINT}",
+                    chromium.display()
+                )
+            })?;
+        self.session_id = client
+            .session_id()
+            .await
+            .context("failed to read the WebDriver session id")?;
         Ok(client)
     }
 
     /// Ends the session: ChromeDriver closes Chromium and waits for it.
     pub async fn close_session(&mut self, client: Client) -> anyhow::Result<()> {
-        client.close().await.context("cannot end the WebDriver session")?;
+        client
+            .close()
+            .await
+            .context("failed to end the WebDriver session")?;
         self.session_id = None;
         Ok(())
     }
@@ -301,7 +347,7 @@ impl Browser {
             "DELETE /session/{session_id} HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
             self.driver_address
         )?;
-        // ChromeDriver answers once Chromium has quit.
+        // ChromeDriver responds once Chromium has quit.
         let mut answer = Vec::new();
         stream.read_to_end(&mut answer)?;
         Ok(())
@@ -309,23 +355,32 @@ impl Browser {
 
     /// Kills the processes whose command line names this session's profile folder:
     /// Chromium and its helpers, if ending the session left any. The folder is a
-    /// fresh temporary one, so no other process matches.
+    /// fresh temporary one, so no other process matches. Without `/proc` (macOS)
+    /// this does nothing.
     fn kill_profile_processes(&self) {
         let marker = format!("--user-data-dir={}", self.profile.display());
-        let Ok(processes) = fs::read_dir("/proc") else { return };
+        let Ok(processes) = fs::read_dir("/proc") else {
+            return;
+        };
         for process in processes.flatten() {
-            let Some(pid) = process.file_name().to_str().and_then(|name| name.parse::<i32>().ok()) else {
+            let Some(pid) = process
+                .file_name()
+                .to_str()
+                .and_then(|name| name.parse::<i32>().ok())
+            else {
                 continue;
             };
-            let Ok(command_line) = fs::read(process.path().join("cmdline")) else { continue };
-            let named = command_line
-                .split(|byte| *byte == 0)
-                .any(|argument| argument == marker.as_bytes());
-            let Some(pid) = Pid::from_raw(pid).filter(|_| named) else { continue };
+            let Ok(command_line) = fs::read(process.path().join("cmdline")) else {
+                continue;
+            };
+            let named = names_argument(&command_line, marker.as_bytes());
+            let Some(pid) = Pid::from_raw(pid).filter(|_| named) else {
+                continue;
+            };
             match kill_process(pid, Signal::KILL) {
                 // The process exited since /proc was read.
                 Ok(()) | Err(Errno::SRCH) => {}
-                Err(error) => eprintln!("could not kill Chromium process {pid:?}: {error}"),
+                Err(error) => eprintln!("failed to kill Chromium process {pid:?}: {error}"),
             }
         }
     }
@@ -336,11 +391,26 @@ impl Drop for Browser {
         if let Some(session_id) = self.session_id.take()
             && let Err(error) = self.delete_session_blocking(&session_id)
         {
-            eprintln!("could not end the WebDriver session {session_id}: {error}");
+            eprintln!("failed to end the WebDriver session {session_id}: {error}");
         }
         stop_child(&mut self.driver, "chromedriver");
         self.kill_profile_processes();
     }
+}
+
+/// Returns whether `command_line` (from `/proc/<pid>/cmdline`) contains the argument `expected`.
+/// Chromium's helper processes rewrite theirs as one string of arguments separated by
+/// spaces, so an argument may end at a NUL byte, a space or the end.
+fn names_argument(command_line: &[u8], expected: &[u8]) -> bool {
+    command_line
+        .windows(expected.len())
+        .enumerate()
+        .any(|(start, window)| {
+            let starts_argument = start == 0 || matches!(command_line[start - 1], 0 | b' ');
+            let end = start + expected.len();
+            let ends_argument = command_line.get(end).is_none_or(|byte| matches!(byte, 0 | b' '));
+            window == expected && starts_argument && ends_argument
+        })
 }
 
 /// Calls `probe` until it returns `Some`, at most for `timeout`; an error from the
@@ -381,7 +451,9 @@ pub fn parse_euros(text: &str) -> anyhow::Result<i64> {
         bail!("{text:?} is not a euro amount with two decimals");
     }
     let units: i64 = units.parse().with_context(|| format!("{text:?} is too large"))?;
-    let cents: i64 = cents.parse().with_context(|| format!("{text:?} has invalid cents"))?;
+    let cents: i64 = cents
+        .parse()
+        .with_context(|| format!("{text:?} has invalid cents"))?;
     Ok(units * 100 + cents)
 }
 
@@ -391,6 +463,24 @@ fn euros_parse_french_format() {
     assert_eq!(parse_euros("1\u{202f}234,50\u{a0}€").expect("amount"), 123_450);
     assert!(parse_euros("€24.00").is_err());
     assert!(parse_euros("24,0 €").is_err());
+}
+
+#[test]
+fn profile_argument_found_in_command_lines() {
+    let expected = b"--user-data-dir=/tmp/x/profile";
+    assert!(names_argument(
+        b"chromium\0--user-data-dir=/tmp/x/profile\0",
+        expected
+    ));
+    assert!(names_argument(
+        b"chromium --type=renderer --user-data-dir=/tmp/x/profile --lang=fr",
+        expected
+    ));
+    assert!(!names_argument(
+        b"chromium --user-data-dir=/tmp/x/profile2",
+        expected
+    ));
+    assert!(!names_argument(b"chromium --user-data-dir=/tmp/x", expected));
 }
 
 #[test]

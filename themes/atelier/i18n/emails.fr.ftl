@@ -61,6 +61,9 @@ email-payment-card-pending = Votre paiement par carte est en cours de confirmati
 email-shipping = Livraison
 email-shipping-method = Mode de livraison
 email-shipping-address = Adresse de livraison
+email-pickup-address = Retrait
+email-line-backorder = dont { $quantity } en réassort, expédié sous { $days } jours
+email-line-backorder-undated = dont { $quantity } en réassort, expédié plus tard
 email-billing-address = Adresse de facturation
 
 ## Consumer rights

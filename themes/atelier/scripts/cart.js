@@ -1,6 +1,6 @@
 // The theme's only script: the cart, live stock, the checkout and the menu's
 // disclosure buttons. It talks to the edge API (`/api/carts`, `/api/availability`,
-// `/api/checkout`), keeps the cart id in localStorage per store and currency, and
+// `/api/checkout`, `/api/orders`), keeps the cart id in localStorage per store and currency, and
 // never sends or trusts a price: the edge prices every cart. Every string it shows
 // comes from the page's `#comptoir-data` block, rendered in the visitor's language.
 (() => {
@@ -258,14 +258,25 @@
       warnings.hidden = !warnings.children.length;
     }
 
-    for (const total of root.querySelectorAll("[data-total]")) {
-      let value = cart[total.dataset.total];
+    fillTotals(root, cart, false);
+  }
+
+  // The checkout page contains two sets of totals, the cart's and the order's in
+  // the confirmation. `inConfirmation` picks one of them.
+  const totalsElements = (root, selector, inConfirmation) => Array.from(root.querySelectorAll(selector))
+    .filter((element) => Boolean(element.closest("[data-confirmation]")) === inConfirmation);
+
+  // Fills the totals from a cart or an order, which name their totals alike.
+  function fillTotals(root, source, inConfirmation) {
+    for (const total of totalsElements(root, "[data-total]", inConfirmation)) {
+      let value = source[total.dataset.total];
       // Shipping is `{method, label, amount…}`, the other totals are money objects.
       if (value && value.amount && typeof value.amount === "object") value = value.amount;
       total.textContent = value && value.amount === 0 ? strings.shipping_free : money(value);
     }
-    const shippingRow = root.querySelector('[data-total-row="shipping"]');
-    if (shippingRow) shippingRow.hidden = !cart.shipping;
+    for (const row of totalsElements(root, '[data-total-row="shipping"]', inConfirmation)) {
+      row.hidden = !source.shipping;
+    }
   }
 
   function showCartError(root, message) {
@@ -560,8 +571,10 @@
   function showCheckoutError(form, error) {
     const box = form.querySelector("[data-checkout-error]");
     const field = error.field || "";
-    const input = field && Array.from(form.elements).find((element) =>
-      !element.matches(":disabled") && (element.name === field || element.name.startsWith(`${field}.`)));
+    const candidates = field ? Array.from(form.elements).filter((element) =>
+      !element.matches(":disabled") && (element.name === field || element.name.startsWith(`${field}.`))) : [];
+    // In a group of radio buttons, the one at fault is the chosen one.
+    const input = candidates.find((element) => element.type !== "radio" || element.checked) || candidates[0];
 
     box.replaceChildren();
     const summary = document.createElement("p");
@@ -593,9 +606,17 @@
     box.focus();
   }
 
+  // The order a customer reads bank details in; keys the edge adds later come last.
+  const PAYMENT_DETAIL_ORDER = ["account_holder", "payable_to", "iban", "bic", "address", "reference", "amount"];
+
   function paymentDetails(instructions) {
     const list = document.createElement("dl");
-    for (const [key, value] of Object.entries(instructions)) {
+    const rank = (key) => {
+      const index = PAYMENT_DETAIL_ORDER.indexOf(key);
+      return index === -1 ? PAYMENT_DETAIL_ORDER.length : index;
+    };
+    const entries = Object.entries(instructions).sort(([a], [b]) => rank(a) - rank(b));
+    for (const [key, value] of entries) {
       const label = strings[`payment_${key}`];
       if (!label || value === null || typeof value === "object" && !value.formatted) continue;
       const row = document.createElement("div");
@@ -609,15 +630,34 @@
     return list;
   }
 
-  function showConfirmation(root, order, paymentMethod) {
+  // Shows an order: the one just placed, or, with `tracking`, the one the order
+  // link of an email opens.
+  function showConfirmation(root, order, paymentMethod, tracking = false) {
     root.querySelector("[data-cart-contents]").hidden = true;
     const view = root.querySelector("[data-confirmation]");
     const box = view.querySelector("[data-payment-instructions]");
     const text = view.querySelector("[data-payment-text]");
     const details = view.querySelector("[data-payment-details]");
     const instructions = order.payment_instructions || (order.payment && order.payment.instructions);
+    // Payment instructions only matter until the payment arrives.
+    const pending = !order.status || order.status === "pending";
 
-    if (typeof instructions === "string") {
+    if (tracking) {
+      const title = view.querySelector("[data-confirmation-title]");
+      if (title) title.textContent = strings.order_title;
+      const sent = view.querySelector("[data-confirmation-email]");
+      if (sent) sent.hidden = true;
+    }
+    const statusRow = view.querySelector("[data-order-status-row]");
+    if (statusRow && order.status_label) {
+      statusRow.querySelector("[data-order-status]").textContent = order.status_label;
+      statusRow.hidden = false;
+    }
+    showOrderDetails(root, view, order);
+
+    if (!pending) {
+      box.hidden = true;
+    } else if (typeof instructions === "string") {
       text.textContent = instructions;
       box.hidden = false;
     } else if (instructions && typeof instructions === "object") {
@@ -641,7 +681,50 @@
     view.focus();
   }
 
+  // The order's lines and totals, under its number.
+  function showOrderDetails(root, view, order) {
+    const block = view.querySelector("[data-order-details]");
+    const list = view.querySelector("[data-order-lines]");
+    const template = root.querySelector("template[data-cart-line-template]");
+    if (!block || !list || !template || !(order.lines || []).length) return;
+    list.replaceChildren();
+    order.lines.forEach((line, index) => {
+      const fragment = template.content.cloneNode(true);
+      fillLine(fragment, line, index);
+      list.append(fragment);
+    });
+    fillTotals(view, order, true);
+    block.hidden = false;
+  }
+
+  // Opens the order named by the order link of an email, `?order=…&token=…`.
+  async function trackOrder(root, orderId, token) {
+    const loading = root.querySelector("[data-cart-loading]");
+    if (loading) {
+      loading.textContent = strings.order_loading;
+      loading.hidden = false;
+    }
+    try {
+      const query = new URLSearchParams({ token });
+      const order = await request("GET", `/orders/${encodeURIComponent(orderId)}?${query}`);
+      showConfirmation(root, order, order.payment && order.payment.method, true);
+    } catch (error) {
+      // The edge returns 404 for a wrong token, as for an unknown order. A 403
+      // (from a proxy, say) gets the same message.
+      const notFound = error.status === 404 || error.status === 403;
+      showCartError(root, notFound ? strings.order_not_found : error.message);
+    } finally {
+      if (loading) loading.hidden = true;
+    }
+  }
+
   async function initCheckoutPage(root) {
+    const params = new URLSearchParams(location.search);
+    if (params.get("order") && params.get("token")) {
+      await trackOrder(root, params.get("order"), params.get("token"));
+      return;
+    }
+
     const form = root.querySelector("[data-checkout-form]");
     const cart = await loadCart(root);
     if (!cart || !form) return;
@@ -659,10 +742,64 @@
         address.disabled = hide;
       }
     };
+    // The summary's total includes shipping, quoted by the edge for the chosen
+    // method and the destination country: French law requires the full price
+    // before the order is placed.
+    const shippingSlot = form.querySelector('[data-error-for="shipping_method"]');
+    const destination = () => {
+      const shippingCountry = form.querySelector('[name="shipping_address.country"]');
+      const billingCountry = form.querySelector('[name="billing_address.country"]');
+      const field = shippingCountry && !shippingCountry.matches(":disabled") ? shippingCountry : billingCountry;
+      return field ? field.value.trim() : "";
+    };
+    const unquoted = cart;
+    let quoteSequence = 0;
+    const quoteShipping = async () => {
+      const method = form.querySelector('input[name="shipping_method"]:checked');
+      const current = saved.get();
+      if (!method || !current || !current.id) return;
+      // Only the response to the latest change is shown.
+      quoteSequence += 1;
+      const sequence = quoteSequence;
+      const query = new URLSearchParams({ shipping_method: method.value });
+      const country = destination();
+      if (country) query.set("country", country);
+      try {
+        const quoted = await request("GET", `${cartPath(current.id)}?${query}`);
+        if (sequence !== quoteSequence) return;
+        if (shippingSlot) {
+          shippingSlot.hidden = true;
+          shippingSlot.textContent = "";
+        }
+        remember(quoted);
+        renderCart(root, quoted);
+      } catch (error) {
+        if (sequence !== quoteSequence) return;
+        if (cartGone(error)) {
+          saved.clear();
+          updateCount();
+          renderCart(root, null);
+          showCartError(root, strings.cart_expired);
+          return;
+        }
+        // The method cannot ship there. The message goes beside the methods, and
+        // the summary shows the goods without a stale shipping price.
+        if (shippingSlot) {
+          shippingSlot.textContent = error.message;
+          shippingSlot.hidden = false;
+        }
+        renderCart(root, { ...unquoted, shipping: undefined });
+      }
+    };
+
     form.addEventListener("change", (event) => {
-      if (event.target === same || event.target.name === "shipping_method") updateShipping();
+      const name = event.target.name;
+      if (event.target === same || name === "shipping_method") updateShipping();
+      if (event.target === same || name === "shipping_method"
+        || name === "billing_address.country" || name === "shipping_address.country") quoteShipping();
     });
     updateShipping();
+    await quoteShipping();
 
     const submit = form.querySelector("[data-checkout-submit]");
     const status = form.querySelector("[data-checkout-status]");

@@ -59,6 +59,9 @@ email-payment-card-pending = Your card payment is being confirmed.
 email-shipping = Delivery
 email-shipping-method = Delivery method
 email-shipping-address = Delivery address
+email-pickup-address = Pickup
+email-line-backorder = { $quantity } of them on backorder, shipped within { $days } days
+email-line-backorder-undated = { $quantity } of them on backorder, shipped later
 email-billing-address = Billing address
 
 ## Consumer rights
