@@ -19,7 +19,7 @@ use crate::cli::CommandError;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::messages::{Lang, Message};
 use crate::msg;
-use crate::serve::ApiFactory;
+use crate::serve::{ApiError, ApiFactory};
 
 /// Folder of the edge's files inside the shop.
 pub const DATA_DIR: &str = ".comptoir";
@@ -59,12 +59,12 @@ impl EdgePaths {
 pub fn api_factory(root: &Path, lang: Lang) -> ApiFactory {
     let paths = EdgePaths::for_shop(root);
     Box::new(move |public: &Path| {
-        let mut config = native::config_from_env().map_err(|error| edge_failed(&error))?;
+        let mut config = native::config_from_env().map_err(|error| ApiError::Config(edge_failed(&error)))?;
         // The pages come from 127.0.0.1 ports here, not from the stores' addresses.
         config.allow_loopback_origins = true;
         let data_dir = paths.database.parent().map(Path::to_path_buf).unwrap_or_default();
         std::fs::create_dir_all(&data_dir)
-            .map_err(|error| CommandError::io("io-write-failed", &data_dir, &error))?;
+            .map_err(|error| ApiError::Open(CommandError::io("io-write-failed", &data_dir, &error)))?;
         let new_database = !paths.database.exists();
         let host = NativeHost::open(NativeOptions {
             public_dir: public.to_path_buf(),
@@ -72,10 +72,10 @@ pub fn api_factory(root: &Path, lang: Lang) -> ApiFactory {
             outbox: paths.outbox.clone(),
             config,
         })
-        .map_err(|error| edge_failed(&error))?;
+        .map_err(|error| ApiError::Open(edge_failed(&error)))?;
 
         if new_database && paths.initial_stock.is_file() {
-            let count = import_into(&host, &paths.initial_stock)?;
+            let count = import_into(&host, &paths.initial_stock).map_err(ApiError::Open)?;
             println!(
                 "{}",
                 msg!(

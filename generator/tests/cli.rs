@@ -376,7 +376,10 @@ fn import_stock_reports_every_bad_row() {
 
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let errors = stderr(&output);
-    assert!(errors.contains("1. bad.csv:3: `NO-SUCH-SKU` is not sold"), "{errors}");
+    assert!(
+        errors.contains("1. bad.csv:3: `NO-SUCH-SKU` is not sold"),
+        "{errors}"
+    );
     assert!(errors.contains("2. bad.csv:4: "), "{errors}");
     assert!(errors.contains("already appears on line 2"), "{errors}");
     assert!(errors.contains("bad.csv:5: the sku is empty"), "{errors}");
@@ -399,9 +402,20 @@ fn import_stock_sets_levels_in_french() {
 /// The first sellable sku of the shop's first store, from its published price book.
 fn first_sku(shop: &Path) -> String {
     let public = shop.join("public");
-    let store = fs::read_dir(&public).expect("public").next().expect("a store").expect("entry").path();
+    let store = fs::read_dir(&public)
+        .expect("public")
+        .next()
+        .expect("a store")
+        .expect("entry")
+        .path();
     let book: serde_json::Value =
         serde_json::from_slice(&fs::read(store.join("_comptoir/pricebook.json")).expect("price book"))
             .expect("json");
-    book["items"].as_object().expect("items").keys().next().expect("a sku").clone()
+    book["items"]
+        .as_object()
+        .expect("items")
+        .keys()
+        .next()
+        .expect("a sku")
+        .clone()
 }

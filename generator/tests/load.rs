@@ -286,3 +286,288 @@ fn large_csv_catalogue() {
     println!("loaded {rows} rows in {} ms", elapsed.as_millis());
     assert_eq!(loaded.catalogue.products.len(), rows * 2 / 3);
 }
+
+/// Copies the `minimal` fixture into a temporary folder, to break one file of it.
+fn minimal_copy() -> tempfile::TempDir {
+    let shop = tempfile::tempdir().expect("temp dir");
+    copy_dir(&fixture("minimal"), shop.path());
+    shop
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from).expect("read folder") {
+        let entry = entry.expect("folder entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+fn problems_in(root: &std::path::Path) -> generator::diagnostics::Diagnostics {
+    match load_shop(root) {
+        Ok(_) => panic!("the shop in {} should not load", root.display()),
+        Err(problems) => problems,
+    }
+}
+
+#[test]
+fn failed_base_hides_translation_error() {
+    let shop = minimal_copy();
+    let base = shop.path().join("content/products/tasses/tasse-gres.md");
+    let text = std::fs::read_to_string(&base).expect("read base");
+    // A key typo makes the base file fail, while its `.en.md` translation exists.
+    std::fs::write(&base, text.replacen("title =", "titel =", 1)).expect("write base");
+
+    let problems = problems_in(shop.path());
+    let ids: Vec<&str> = problems.0.iter().map(|problem| problem.message.id).collect();
+    assert!(ids.contains(&"front-matter-unknown-key"), "{problems}");
+    assert!(!ids.contains(&"translation-without-base"), "{problems}");
+}
+
+#[test]
+fn yaml_front_matter_gets_toml_hint() {
+    let shop = minimal_copy();
+    let base = shop.path().join("content/products/tasses/tasse-gres.md");
+    std::fs::write(&base, "---\ntitle: Tasse\nsku: TASSE-GRES\n---\nUne tasse.\n").expect("write base");
+
+    let problems = problems_in(shop.path());
+    let rendered = problems.render(Lang::En);
+    assert_eq!(
+        rendered,
+        "1. content/products/tasses/tasse-gres.md:1:1: front matter in YAML (`---` lines): Comptoir reads \
+         TOML between `+++` lines. Replace both `---` lines with `+++` and write each field as TOML, for \
+         example `title = \"Mug\"` instead of `title: Mug`.\n"
+    );
+}
+
+/// A shop with the site.toml of `broken-csv`, a `cuisine` category and `csv` as its
+/// only catalogue file, `content/catalog/catalogue.csv`.
+fn csv_shop(csv: &[u8]) -> tempfile::TempDir {
+    let shop = tempfile::tempdir().expect("temp dir");
+    let site = std::fs::read_to_string(fixture("broken-csv").join("site.toml")).expect("site.toml");
+    std::fs::write(shop.path().join("site.toml"), site).expect("write site.toml");
+    let catalog = shop.path().join("content/catalog");
+    std::fs::create_dir_all(&catalog).expect("catalog folder");
+    std::fs::create_dir_all(shop.path().join("content/categories")).expect("categories folder");
+    std::fs::write(
+        shop.path().join("content/categories/cuisine.md"),
+        "+++\ntitle = \"Cuisine\"\n+++\n",
+    )
+    .expect("category");
+    std::fs::write(catalog.join("catalogue.csv"), csv).expect("write csv");
+    shop
+}
+
+#[test]
+fn csv_semicolons_and_bom() {
+    let csv = "\u{FEFF}sku;parent_sku;title;price;categories;option.taille\n\
+               PLAT;;Plat en grès;\"39,90\";cuisine;\n\
+               PLAT-L;PLAT;;;;L\n";
+    let shop = csv_shop(csv.as_bytes());
+    let loaded = load_shop(shop.path()).unwrap_or_else(|problems| panic!("{}", problems.render(Lang::En)));
+    let plat = loaded.catalogue.product("PLAT").expect("plat");
+    assert_eq!(plat.prices["retail"][&Currency::EUR], eur(3990));
+    assert_eq!(plat.variants.len(), 1);
+    assert_eq!(plat.variants[0].sku, "PLAT-L");
+    assert_eq!(plat.variants[0].options["taille"], "L");
+}
+
+#[test]
+fn csv_latin1_single_error() {
+    // "Plat en grès" in Latin-1: `è` is the single byte 0xE8.
+    let mut csv = b"sku,parent_sku,title,price,categories,option.taille\n".to_vec();
+    csv.extend_from_slice(b"PLAT,,Plat en gr\xE8s,39.90,cuisine,\n");
+    csv.extend_from_slice(b"PLAT-L,PLAT,,,,L\n");
+    csv.extend_from_slice(b"BOL,,Bol en gr\xE8s,19.90,cuisine,\n");
+    let shop = csv_shop(&csv);
+    let problems = match load_shop(shop.path()) {
+        Ok(_) => panic!("a Latin-1 CSV should not load"),
+        Err(problems) => problems,
+    };
+    assert_eq!(problems.0.len(), 1, "{problems}");
+    insta::assert_snapshot!("csv_latin1_en", problems.render(Lang::En));
+    insta::assert_snapshot!("csv_latin1_fr", problems.render(Lang::Fr));
+}
+
+/// Replaces `from` by `to` in the copied shop's `site.toml`.
+fn edit_site(shop: &std::path::Path, from: &str, to: &str) {
+    let path = shop.join("site.toml");
+    let text = std::fs::read_to_string(&path).expect("read site.toml");
+    assert!(text.contains(from), "`{from}` not in site.toml");
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("write site.toml");
+}
+
+#[test]
+fn invalid_rate_reported_once() {
+    let shop = minimal_copy();
+    edit_site(shop.path(), "standard = \"8.1\"", "standard = \"180\"");
+
+    let problems = problems_in(shop.path());
+    assert_eq!(problems.len(), 1, "{problems}");
+    assert_eq!(problems.0[0].file, PathBuf::from("site.toml"), "{problems}");
+}
+
+#[test]
+fn invalid_country_reported_once() {
+    let shop = minimal_copy();
+    edit_site(shop.path(), "country = \"CH\"", "country = \"Suisse\"");
+
+    let problems = problems_in(shop.path());
+    let ids: Vec<&str> = problems.0.iter().map(|problem| problem.message.id).collect();
+    assert!(!ids.contains(&"product-unknown-tax-class"), "{problems}");
+    assert!(
+        problems
+            .0
+            .iter()
+            .all(|problem| problem.file == std::path::Path::new("site.toml")),
+        "{problems}"
+    );
+}
+
+/// Writes `files` (path, text) into a new shop folder.
+fn shop_with(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let shop = tempfile::tempdir().expect("temp dir");
+    for (path, text) in files {
+        let path = shop.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("folder");
+        std::fs::write(path, text).expect("write");
+    }
+    shop
+}
+
+const TYPO_SETTINGS: &str = r#"[shop]
+legal_nam = "Atelier Brume SARL"
+legal_form = "SARL"
+siret = "123 456 789 00007"
+email = "contact@atelier-brume.test"
+vat_exempt = "oui"
+host = "OVH"
+address = { street = "12 rue des Potiers", postal_code = "69001", city = "Lyon", country = "FR" }
+
+[[stores]]
+id = "fr"
+name = "Atelier Brume"
+base_url = "https://atelier-brume.test"
+locales = "fr"
+currencies = ["EUR"]
+tax_dispaly = "incl"
+country = "FR"
+
+[shiping.colissimo]
+label = "Colissimo"
+
+[build]
+products_per_page = "12"
+"#;
+
+#[test]
+fn settings_reports_every_typo() {
+    let shop = shop_with(&[("site.toml", TYPO_SETTINGS)]);
+    let problems = match load_shop(shop.path()) {
+        Ok(_) => panic!("the shop should not load"),
+        Err(problems) => problems,
+    };
+    let ids: Vec<&str> = problems.0.iter().map(|problem| problem.message.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "settings-unknown-key",
+            "toml-wrong-type",
+            "toml-wrong-type-detail",
+            "toml-wrong-type",
+            "settings-unknown-key",
+            "settings-unknown-key",
+            "toml-wrong-type",
+        ],
+        "{problems}"
+    );
+    insta::assert_snapshot!("settings_typos_en", problems.render(Lang::En));
+    insta::assert_snapshot!("settings_typos_fr", problems.render(Lang::Fr));
+}
+
+const TYPO_PRODUCT: &str = r#"+++
+sku = "PLAT"
+title = "Plat"
+price = 39.90
+categories = "table/assiettes"
+weight = -5
+titre_en = "Dish"
+stok = "track"
++++
+"#;
+
+#[test]
+fn front_matter_reports_every_typo() {
+    let site = std::fs::read_to_string(fixture("broken-csv").join("site.toml")).expect("site.toml");
+    let shop = shop_with(&[("site.toml", &site), ("content/products/plat.md", TYPO_PRODUCT)]);
+    let problems = match load_shop(shop.path()) {
+        Ok(_) => panic!("the shop should not load"),
+        Err(problems) => problems,
+    };
+    let ids: Vec<&str> = problems.0.iter().map(|problem| problem.message.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "toml-wrong-type",
+            "toml-wrong-type",
+            "front-matter-unknown-key",
+            "front-matter-unknown-key",
+        ],
+        "{problems}"
+    );
+    insta::assert_snapshot!("front_matter_typos_en", problems.render(Lang::En));
+    insta::assert_snapshot!("front_matter_typos_fr", problems.render(Lang::Fr));
+}
+
+#[test]
+fn single_typo_in_full_settings() {
+    // Every other key of the minimal site.toml is probed too: none may be reported.
+    let shop = minimal_copy();
+    edit_site(
+        shop.path(),
+        "[shipping.colissimo]\n",
+        "[shipping.colissimo]\nlabell = \"x\"\n",
+    );
+
+    let problems = problems_in(shop.path());
+    let found: Vec<(String, &str)> = problems
+        .0
+        .iter()
+        .map(|problem| (problem.location(), problem.message.id))
+        .collect();
+    assert_eq!(
+        found,
+        [("site.toml:77:1".to_owned(), "settings-unknown-key")],
+        "{problems}"
+    );
+}
+
+#[test]
+fn settings_typo_keeps_other_checks() {
+    // A typo in `legal_name` must not hide the SIRET and email checks.
+    let site = std::fs::read_to_string(fixture("broken-csv").join("site.toml")).expect("site.toml");
+    let site = site
+        .replacen("legal_name =", "legal_nam =", 1)
+        .replacen("siret = \"123 456 789 00007\"", "siret = \"123\"", 1)
+        .replacen("email = \"contact@atelier-brume.test\"", "email = \"contact\"", 1);
+    let shop = shop_with(&[("site.toml", &site)]);
+    let problems = problems_in(shop.path());
+    let found: Vec<(String, &str)> = problems
+        .0
+        .iter()
+        .map(|problem| (problem.location(), problem.message.id))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("site.toml:2:1".to_owned(), "settings-unknown-key"),
+            ("site.toml:4:9".to_owned(), "settings-invalid-siret"),
+            ("site.toml:5:9".to_owned(), "settings-invalid-email"),
+        ],
+        "{problems}"
+    );
+}

@@ -42,6 +42,26 @@ settings-menu-target = menu entry { $entry } must link to exactly one of `catego
 settings-menu-unknown-store = menu entry { $entry } is limited to store `{ $store }`, which is not declared: use one of: { $valid }.
 settings-products-per-page-zero = `[build] products_per_page` is 0: set how many products a category page shows, such as 24.
 
+## Consent ([consent] in site.toml)
+
+settings-consent-empty-version = `[consent] policy_version` is empty: name this version of the policy, such as the date it takes effect: `"2026-12-01"`.
+settings-consent-retention = `[consent] retention_months = { $value }` is outside 1 to 13: a cookie choice may be kept 13 months at most (the CNIL recommends 6).
+settings-consent-reserved-purpose = purpose `necessary` is built in (cart, language, the consent record): remove `[consent.purposes.necessary]`, or give your purpose another id.
+settings-consent-invalid-id = invalid id `{ $id }` in `[consent.{ $kind }]`: use lowercase letters, digits, `-` and `_`, starting with a letter, such as `statistics`.
+settings-consent-tracker-needs-consent = purpose `{ $purpose }` has legal basis `{ $basis }` but service `{ $service }` uses trackers for it: set `legal_basis = "consent"`, or `exempt = true` if the CNIL exempts this use from consent.
+settings-consent-service-without-purpose = service `{ $service }` serves no purpose: list its purposes, such as `purposes = ["statistics"]`.
+settings-consent-unknown-purpose = service `{ $service }` serves purpose `{ $purpose }`, which is not declared: add `[consent.purposes.{ $purpose }]` or use one of: { $valid }.
+settings-consent-unknown-preset = service `{ $service }` uses preset `{ $preset }`, which does not exist: use one of { $valid }, or remove `preset` and describe the service with `name`, `provider`, `collects`, `retention` and `script`.
+settings-consent-missing-setting = service `{ $service }` (preset `{ $preset }`) needs `{ $setting }`: add it, such as `{ $setting } = "{ $example }"`.
+settings-consent-invalid-setting = service `{ $service }`: invalid `{ $setting }` `{ $value }`: expected a value such as `{ $example }`.
+settings-consent-unused-setting = service `{ $service }` sets `{ $setting }`, which preset `{ $preset }` does not use: remove it, or fix the preset.
+settings-consent-missing-field = service `{ $service }` has no preset, so it needs `{ $field }`: add it, or use a preset.
+settings-consent-invalid-url = service `{ $service }`: `privacy_url` `{ $value }` is not a web address: write a full `https://` URL.
+settings-consent-script-not-inert = the script of service `{ $service }` contains `{ $element }`, which cannot be held until consent: keep only `<script>` elements and comments, since an image, a frame or text next to them would load or show before consent.
+settings-consent-script-unclosed = the script of service `{ $service }` has an element or comment that is never closed: end each `<script>` with `</script>`.
+settings-consent-script-missing = service `{ $service }` is of kind `script` but has no script: add `script = "<script …></script>"`, use a preset that provides one, or set `kind = "embed"` or `"none"`.
+settings-consent-not-exemptable = service `{ $service }` (preset `{ $preset }`) serves purpose `{ $purpose }`, which is exempt from consent, but the CNIL does not exempt this service: put it under a purpose with `exempt = false`.
+
 ## Amounts (site.toml, front matter and CSV)
 
 amount-not-decimal = `{ $field }`: `{ $value }` is not an amount: write it like `24.90`.
@@ -52,11 +72,24 @@ amount-too-large = `{ $field }`: `{ $value }` is too large to be a price: check 
 ## Front matter
 
 front-matter-missing = no front matter: start the file with a `+++` line, the TOML fields, then another `+++` line.
+front-matter-yaml = front matter in YAML (`---` lines): Comptoir reads TOML between `+++` lines. Replace both `---` lines with `+++` and write each field as TOML, for example `title = "Mug"` instead of `title: Mug`.
 front-matter-unclosed = the front matter opened on line 1 is never closed: add a `+++` line after its last field.
 front-matter-invalid = invalid front matter: { $detail }
 front-matter-unknown-key = unknown key `{ $key }`: fix its spelling, or move a free field under `[extra]`. Valid keys here: { $valid }.
 front-matter-missing-key = missing key `{ $key }`: add it to the front matter.
 front-matter-unknown-value = invalid value `{ $value }`: use one of { $valid }.
+toml-wrong-type = `{ $key }` must be { $expected ->
+        [unsigned] a whole number of 0 or more, without quotes
+        [integer] a whole number, without quotes
+        [number] a number, without quotes, with a decimal point
+        [boolean] `true` or `false`, without quotes
+        [list] a list, such as `["a", "b"]`
+       *[text] text in double quotes
+    }, not `{ $value }`: write `{ $example }`.
+toml-wrong-type-detail = `{ $key }` must be { $expected ->
+        [table] a table, such as `{ $name } = { "{" } key = "value" { "}" }` or a `[{ $key }]` header
+       *[other] { $detail }
+    }, not `{ $value }`: fix this value.
 
 ## Products, categories and pages
 
@@ -93,6 +126,7 @@ category-missing-parent = category `{ $id }` is inside `{ $parent }`, which has 
 menu-unknown-category = the menu links to category `{ $value }`, which is not published: use one of: { $valid }.
 menu-unknown-page = the menu links to page `{ $value }`, which is not published: use one of: { $valid }.
 menu-unknown-product = the menu links to product `{ $value }`, which is not published: use the sku of a published product.
+content-unknown-service = `data-service="{ $service }"` names a service that site.toml does not declare: add `[consent.services.{ $service }]` (with `preset = "youtube"` for YouTube, or `name`, `provider`, `collects`, `retention`, `purposes` and `kind = "embed"` for another platform), or use one of: { $valid }.
 
 ## Translations
 
@@ -112,6 +146,7 @@ csv-missing-sku-column = the header has no `sku` column: add one, every row need
 csv-missing-title-column = the header has no `title` column, which product rows need: add one with each product's title in the content language.
 csv-row-length = this row has { $found } cells but the header has { $expected }: check for a missing or extra comma, and quote values that contain commas.
 csv-not-utf8 = column `{ $column }` is not UTF-8 text: save the file as "CSV UTF-8" in your spreadsheet.
+csv-file-not-utf8 = `{ $file }` is not UTF-8 text (the spreadsheet probably saved it as Windows-1252 or Latin-1): save the file as "CSV UTF-8" in your spreadsheet and build again.
 csv-missing-value = column `{ $column }` is empty: fill it in.
 csv-product-option = column `{ $column }` is set on a product row: options belong to variant rows, which set `parent_sku`.
 csv-variant-column = column `{ $column }` is set on a variant row: it belongs to the product row of `parent_sku`. Leave it empty here.

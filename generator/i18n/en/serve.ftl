@@ -17,6 +17,7 @@ serve-watch-failed = Could not watch { $path } for changes: { $error }
 serve-runtime-failed = Could not start the server: { $error }
 serve-stores-changed = The stores in site.toml are now { $stores }: restart `comptoir serve` to serve them on their own ports.
 serve-api-failed = The cart and checkout API is off, so the pages are served without it: { $error }
+serve-api-unavailable = The cart and checkout API is off: see the terminal running `comptoir serve`.
 edge-ready = Cart and checkout API at /api on every store. Database: { $database }. Emails: { $outbox }
 edge-stock-seeded = New database: { $count } stock levels imported from { $path }.
 edge-open-failed = Could not start the edge: { $error }

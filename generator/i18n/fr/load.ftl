@@ -42,6 +42,26 @@ settings-menu-target = l'entrée de menu { $entry } doit pointer vers exactement
 settings-menu-unknown-store = l'entrée de menu { $entry } est réservée à la boutique `{ $store }`, qui n'est pas déclarée : utilisez l'une de : { $valid }.
 settings-products-per-page-zero = `[build] products_per_page` vaut 0 : indiquez combien de produits une page de rayon affiche, par exemple 24.
 
+## Consentement ([consent] dans site.toml)
+
+settings-consent-empty-version = `[consent] policy_version` est vide : nommez cette version de la politique, par exemple par sa date d'entrée en vigueur : `"2026-12-01"`.
+settings-consent-retention = `[consent] retention_months = { $value }` n'est pas entre 1 et 13 : un choix sur les cookies se garde 13 mois au plus (la CNIL recommande 6).
+settings-consent-reserved-purpose = la finalité `necessary` est intégrée (panier, langue, preuve du consentement) : supprimez `[consent.purposes.necessary]` ou donnez un autre identifiant à votre finalité.
+settings-consent-invalid-id = identifiant invalide `{ $id }` dans `[consent.{ $kind }]` : utilisez des minuscules, des chiffres, `-` et `_`, en commençant par une lettre, comme `statistics`.
+settings-consent-tracker-needs-consent = la finalité `{ $purpose }` a pour base légale `{ $basis }` mais le service `{ $service }` y utilise des traceurs : mettez `legal_basis = "consent"`, ou `exempt = true` si la CNIL exempte cet usage de consentement.
+settings-consent-service-without-purpose = le service `{ $service }` ne sert aucune finalité : listez-les, par exemple `purposes = ["statistics"]`.
+settings-consent-unknown-purpose = le service `{ $service }` sert la finalité `{ $purpose }`, qui n'est pas déclarée : ajoutez `[consent.purposes.{ $purpose }]` ou utilisez l'une de : { $valid }.
+settings-consent-unknown-preset = le service `{ $service }` utilise le préréglage `{ $preset }`, qui n'existe pas : utilisez l'un de { $valid }, ou supprimez `preset` et décrivez le service avec `name`, `provider`, `collects`, `retention` et `script`.
+settings-consent-missing-setting = le service `{ $service }` (préréglage `{ $preset }`) a besoin de `{ $setting }` : ajoutez-le, par exemple `{ $setting } = "{ $example }"`.
+settings-consent-invalid-setting = service `{ $service }` : `{ $setting }` invalide `{ $value }` : attendu une valeur comme `{ $example }`.
+settings-consent-unused-setting = le service `{ $service }` définit `{ $setting }`, que le préréglage `{ $preset }` n'utilise pas : supprimez-le ou corrigez le préréglage.
+settings-consent-missing-field = le service `{ $service }` n'a pas de préréglage, il lui faut donc `{ $field }` : ajoutez-le ou utilisez un préréglage.
+settings-consent-invalid-url = service `{ $service }` : `privacy_url` `{ $value }` n'est pas une adresse web : écrivez une URL complète en `https://`.
+settings-consent-script-not-inert = le script du service `{ $service }` contient `{ $element }`, qui ne peut pas être retenu jusqu'au consentement : ne gardez que des éléments `<script>` et des commentaires, car une image, un cadre ou du texte à côté se chargerait ou s'afficherait avant le consentement.
+settings-consent-script-unclosed = le script du service `{ $service }` contient un élément ou un commentaire jamais fermé : terminez chaque `<script>` par `</script>`.
+settings-consent-script-missing = le service `{ $service }` est de type `script` mais n'a pas de script : ajoutez `script = "<script …></script>"`, utilisez un préréglage qui en fournit un, ou mettez `kind = "embed"` ou `"none"`.
+settings-consent-not-exemptable = le service `{ $service }` (préréglage `{ $preset }`) sert la finalité `{ $purpose }`, exemptée de consentement, mais la CNIL n'exempte pas ce service : placez-le sous une finalité avec `exempt = false`.
+
 ## Amounts (site.toml, front matter and CSV)
 
 amount-not-decimal = `{ $field }` : `{ $value }` n'est pas un montant : écrivez-le comme `24.90`.
@@ -52,11 +72,24 @@ amount-too-large = `{ $field }` : `{ $value }` est trop grand pour un prix : vé
 ## Front matter
 
 front-matter-missing = pas d'en-tête : commencez le fichier par une ligne `+++`, les champs TOML, puis une autre ligne `+++`.
+front-matter-yaml = en-tête en YAML (lignes `---`) : Comptoir lit du TOML entre des lignes `+++`. Remplacez les deux lignes `---` par `+++` et écrivez chaque champ en TOML, par exemple `title = "Tasse"` au lieu de `title: Tasse`.
 front-matter-unclosed = l'en-tête ouvert à la ligne 1 n'est jamais fermé : ajoutez une ligne `+++` après son dernier champ.
 front-matter-invalid = en-tête invalide : { $detail }
 front-matter-unknown-key = clé inconnue `{ $key }` : corrigez son orthographe, ou placez un champ libre sous `[extra]`. Clés valides ici : { $valid }.
 front-matter-missing-key = clé `{ $key }` manquante : ajoutez-la à l'en-tête.
 front-matter-unknown-value = valeur invalide `{ $value }` : utilisez l'une de { $valid }.
+toml-wrong-type = `{ $key }` doit être { $expected ->
+        [unsigned] un nombre entier positif, sans guillemets
+        [integer] un nombre entier, sans guillemets
+        [number] un nombre, sans guillemets, avec un point décimal
+        [boolean] `true` ou `false`, sans guillemets
+        [list] une liste, par exemple `["a", "b"]`
+       *[text] du texte entre guillemets
+    }, pas `{ $value }` : écrivez `{ $example }`.
+toml-wrong-type-detail = `{ $key }` doit être { $expected ->
+        [table] une table, par exemple `{ $name } = { "{" } clé = "valeur" { "}" }` ou un en-tête `[{ $key }]`
+       *[other] { $detail }
+    }, pas `{ $value }` : corrigez cette valeur.
 
 ## Products, categories and pages
 
@@ -93,6 +126,7 @@ category-missing-parent = le rayon `{ $id }` est rangé dans `{ $parent }`, qui 
 menu-unknown-category = le menu pointe vers le rayon `{ $value }`, qui n'est pas publié : utilisez l'un de : { $valid }.
 menu-unknown-page = le menu pointe vers la page `{ $value }`, qui n'est pas publiée : utilisez l'une de : { $valid }.
 menu-unknown-product = le menu pointe vers le produit `{ $value }`, qui n'est pas publié : utilisez la référence d'un produit publié.
+content-unknown-service = `data-service="{ $service }"` désigne un service que site.toml ne déclare pas : ajoutez `[consent.services.{ $service }]` (avec `preset = "youtube"` pour YouTube, ou `name`, `provider`, `collects`, `retention`, `purposes` et `kind = "embed"` pour une autre plateforme), ou utilisez l'un de : { $valid }.
 
 ## Translations
 
@@ -112,6 +146,7 @@ csv-missing-sku-column = l'en-tête n'a pas de colonne `sku` : ajoutez-la, chaqu
 csv-missing-title-column = l'en-tête n'a pas de colonne `title`, nécessaire aux lignes de produit : ajoutez-la avec le titre de chaque produit dans la langue du contenu.
 csv-row-length = cette ligne a { $found } cellules mais l'en-tête en a { $expected } : cherchez une virgule manquante ou en trop, et mettez entre guillemets les valeurs qui contiennent des virgules.
 csv-not-utf8 = la colonne `{ $column }` n'est pas du texte UTF-8 : enregistrez le fichier en « CSV UTF-8 » depuis votre tableur.
+csv-file-not-utf8 = `{ $file }` n'est pas du texte UTF-8 (le tableur l'a sans doute enregistré en Windows-1252 ou Latin-1) : enregistrez le fichier en UTF-8, au format « CSV UTF-8 » de votre tableur, puis relancez.
 csv-missing-value = la colonne `{ $column }` est vide : remplissez-la.
 csv-product-option = la colonne `{ $column }` est remplie sur une ligne de produit : les options vont sur les lignes de variantes, qui renseignent `parent_sku`.
 csv-variant-column = la colonne `{ $column }` est remplie sur une ligne de variante : elle appartient à la ligne du produit `parent_sku`. Laissez-la vide ici.

@@ -17,6 +17,7 @@ serve-watch-failed = Impossible de surveiller les modifications de { $path } : {
 serve-runtime-failed = Impossible de démarrer le serveur : { $error }
 serve-stores-changed = Les boutiques de site.toml sont désormais { $stores } : relancez `comptoir serve` pour les servir chacune sur son port.
 serve-api-failed = L'API du panier et de la commande est désactivée, les pages sont servies sans elle : { $error }
+serve-api-unavailable = L'API du panier et de la commande est désactivée : voir le terminal qui exécute `comptoir serve`.
 edge-ready = API du panier et de la commande sous /api sur chaque boutique. Base de données : { $database }. E-mails : { $outbox }
 edge-stock-seeded = Nouvelle base de données : { $count } niveaux de stock importés depuis { $path }.
 edge-open-failed = Impossible de démarrer l'edge : { $error }

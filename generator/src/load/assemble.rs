@@ -55,18 +55,19 @@ impl Drafts {
     }
 }
 
-/// Runs the checks that span files and builds the catalogue. `check_prices` is
-/// false when the settings have problems of their own, so that one settings mistake
-/// is not repeated once per product.
+/// Runs the checks that span files and builds the catalogue. `settings_valid` is
+/// false when the settings have problems of their own: the checks of each product
+/// against them (VAT classes, prices) are then skipped, because an invalid rate,
+/// country or price list would otherwise be reported again once per product.
 pub(crate) fn assemble(
     context: &Context<'_>,
     mut drafts: Drafts,
-    check_prices: bool,
+    settings_valid: bool,
     problems: &mut Vec<Diagnostic>,
 ) -> Catalogue {
     check_duplicate_skus(&drafts.products, problems);
     let translations = std::mem::take(&mut drafts.translations);
-    merge_translations(&mut drafts, translations, problems);
+    merge_translations(context, &mut drafts, translations, problems);
 
     let visible = visible_categories(&drafts.categories, problems);
     let products: Vec<ProductDraft> = drafts
@@ -75,11 +76,11 @@ pub(crate) fn assemble(
         .filter(|draft| draft.published)
         .collect();
     let mut products = check_categories(products, &drafts.categories, &visible, problems);
-    if let Some(settings) = context.settings {
+    if let Some(settings) = context.settings
+        && settings_valid
+    {
         check_tax_classes(settings, &products, problems);
-        if check_prices {
-            problems.extend(check_price_coverage(settings, &products));
-        }
+        problems.extend(check_price_coverage(settings, &products));
     }
 
     let categories: Vec<CategoryDraft> = drafts
@@ -132,6 +133,7 @@ fn check_duplicate_skus(products: &[ProductDraft], problems: &mut Vec<Diagnostic
 }
 
 fn merge_translations(
+    context: &Context<'_>,
     drafts: &mut Drafts,
     translations: Vec<TranslationDraft>,
     problems: &mut Vec<Diagnostic>,
@@ -164,6 +166,11 @@ fn merge_translations(
         };
         let Some(&index) = index else {
             let base = format!("content/{folder}/{}.md", translation.base);
+            // A base file that exists but failed to load has its own problems
+            // reported; telling the merchant to create it would be wrong.
+            if context.root.join(&base).is_file() {
+                continue;
+            }
             problems.push(
                 translation
                     .at

@@ -16,10 +16,11 @@ use super::draft::{
     CategoryDraft, Context, Draft, PageDraft, ProductDraft, TranslationDraft, check_sku, check_slug,
     check_variants, parse_stock, uses_backorder,
 };
+use super::embeds;
 use super::files::{ContentFile, ContentKind, read_text};
 use super::markdown::to_html;
 use super::source::{Location, SourceText};
-use super::toml_text::{FrontMatterError, TomlFile, split_front_matter, toml_error_message};
+use super::toml_text::{FrontMatterError, TomlFile, deserialize_all, split_front_matter, toml_error_message};
 use crate::diagnostics::Diagnostic;
 use crate::msg;
 
@@ -211,7 +212,14 @@ fn parse_file(context: &Context<'_>, file: &ContentFile, problems: &mut Vec<Diag
     let front = match split_front_matter(&text) {
         Ok(front) => front,
         Err(FrontMatterError::Missing) => {
-            problems.push(Location::at(&file.relative, 1, 1).diagnostic(msg!("front-matter-missing")));
+            // Hugo and Jekyll write YAML between `---` lines; name the format so the
+            // fix is clear.
+            let message = if text.trim_start_matches('\u{FEFF}').starts_with("---") {
+                msg!("front-matter-yaml")
+            } else {
+                msg!("front-matter-missing")
+            };
+            problems.push(Location::at(&file.relative, 1, 1).diagnostic(message));
             return None;
         }
         Err(FrontMatterError::Unclosed) => {
@@ -224,6 +232,14 @@ fn parse_file(context: &Context<'_>, file: &ContentFile, problems: &mut Vec<Diag
         text: &text,
         offset: front.offset,
     };
+    if let Some(settings) = context.settings {
+        let declared: Vec<&str> = settings
+            .consent
+            .iter()
+            .flat_map(|consent| consent.services.keys().map(String::as_str))
+            .collect();
+        embeds::check_services(&source, text.len() - front.body.len(), &declared, problems);
+    }
 
     // Syntax first, with every error of the file; serde would stop at the first.
     let (table, syntax_errors) = DeTable::parse_recoverable(front.toml);
@@ -296,10 +312,25 @@ fn deserialize<T: DeserializeOwned>(
     toml: &str,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<T> {
-    match toml::from_str(toml) {
-        Ok(value) => Some(value),
+    let document = match DeTable::parse(toml) {
+        Ok(document) => document,
         Err(error) => {
             push_toml_error(source, &error, problems);
+            return None;
+        }
+    };
+    // On failure, every key is checked on its own, so all unknown keys and values of
+    // the wrong type are reported together.
+    match deserialize_all(TomlFile::FrontMatter, toml, document.get_ref()) {
+        Ok(value) => Some(value),
+        Err(found) => {
+            for (span, message) in found {
+                let location = match span {
+                    Some(span) => source.locate(span),
+                    None => Location::at(source.file, 1, 1),
+                };
+                problems.push(location.diagnostic(message));
+            }
             None
         }
     }

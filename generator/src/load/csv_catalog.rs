@@ -104,33 +104,53 @@ pub(crate) fn load_all(
 ) -> Vec<ProductDraft> {
     let mut products = Vec::new();
     let mut variants = Vec::new();
+    let mut all_read = true;
     for path in paths {
-        for row in load_file(context, path, problems) {
+        let Some(rows) = load_file(context, path, problems) else {
+            all_read = false;
+            continue;
+        };
+        for row in rows {
             match row {
                 Row::Product(draft) => products.push(*draft),
                 Row::Variant(row) => variants.push(*row),
             }
         }
     }
-    attach_variants(&mut products, variants, problems);
+    attach_variants(&mut products, variants, all_read, problems);
     products
 }
 
-fn load_file(context: &Context<'_>, path: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Row> {
+fn load_file(context: &Context<'_>, path: &Path, problems: &mut Vec<Diagnostic>) -> Option<Vec<Row>> {
     let file: Arc<Path> = Arc::from(Diagnostics::relative(context.root, path));
     let bytes = match read_bytes(context.root, path) {
         Ok(bytes) => bytes,
         Err(diagnostic) => {
             problems.push(diagnostic);
-            return Vec::new();
+            return None;
         }
     };
+    // A spreadsheet saved in its legacy encoding (Windows-1252 for Excel in
+    // France) fails on every accented cell: one error for the file is clearer.
+    if let Err(error) = std::str::from_utf8(&bytes) {
+        let line = bytes[..error.valid_up_to()]
+            .iter()
+            .filter(|byte| **byte == b'\n')
+            .count()
+            + 1;
+        let message = msg!("csv-file-not-utf8", file = file.display());
+        problems.push(Location::at(&file, line, 1).diagnostic(message));
+        return None;
+    }
+    // Excel writes a byte order mark before "CSV UTF-8" files.
+    let text = bytes.strip_prefix("\u{FEFF}".as_bytes()).unwrap_or(&bytes);
     // Flexible, so a row of the wrong length is reported with its number rather
     // than ending the read.
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(bytes.as_slice());
+        .delimiter(sniff_delimiter(text))
+        .from_reader(text);
     let mut records = Vec::new();
     for (index, record) in reader.byte_records().enumerate() {
         match record {
@@ -139,17 +159,15 @@ fn load_file(context: &Context<'_>, path: &Path, problems: &mut Vec<Diagnostic>)
                 let row = error.position().map_or(index as u64 + 1, |p| p.record() + 1);
                 let message = msg!("csv-invalid", row = row, detail = error);
                 problems.push(Location::at(&file, row as usize, 1).diagnostic(message));
-                return Vec::new();
+                return None;
             }
         }
     }
     let Some(header) = records.first() else {
         problems.push(Location::file(&file).diagnostic(msg!("csv-empty")));
-        return Vec::new();
+        return None;
     };
-    let Some(columns) = read_header(context, &file, header, problems) else {
-        return Vec::new();
-    };
+    let columns = read_header(context, &file, header, problems)?;
 
     let results: Vec<(Vec<Row>, Vec<Diagnostic>)> = records[1..]
         .par_chunks(ROWS_PER_TASK)
@@ -183,7 +201,7 @@ fn load_file(context: &Context<'_>, path: &Path, problems: &mut Vec<Diagnostic>)
     if !has_title && rows.iter().any(|row| matches!(row, Row::Product(_))) {
         problems.push(Location::at(&file, 1, 1).diagnostic(msg!("csv-missing-title-column")));
     }
-    rows
+    Some(rows)
 }
 
 /// Reads the header row. Unknown or duplicate columns are reported and ignored;
@@ -586,6 +604,18 @@ impl RowParser<'_, '_> {
     }
 }
 
+/// Picks the field delimiter: `;` when the header row contains `;` and no `,`, as Excel
+/// writes CSV where the decimal separator is a comma (France), else `,`.
+fn sniff_delimiter(text: &[u8]) -> u8 {
+    let header_end = text.iter().position(|byte| *byte == b'\n').unwrap_or(text.len());
+    let header = &text[..header_end];
+    if header.contains(&b';') && !header.contains(&b',') {
+        b';'
+    } else {
+        b','
+    }
+}
+
 /// Splits a `|`-separated cell, dropping blanks.
 fn split_list(value: &str) -> impl Iterator<Item = &str> {
     value.split('|').map(str::trim).filter(|part| !part.is_empty())
@@ -593,7 +623,14 @@ fn split_list(value: &str) -> impl Iterator<Item = &str> {
 
 /// Attaches each variant row to the product row of its `parent_sku`, in row order,
 /// builds the product's options from the values its variants use, and checks them.
-fn attach_variants(products: &mut [ProductDraft], variants: Vec<VariantRow>, problems: &mut Vec<Diagnostic>) {
+/// An unknown parent is only reported when every file was read (`all_read`), since
+/// the parent may be a row of the file that could not be.
+fn attach_variants(
+    products: &mut [ProductDraft],
+    variants: Vec<VariantRow>,
+    all_read: bool,
+    problems: &mut Vec<Diagnostic>,
+) {
     let index: HashMap<String, usize> = products
         .iter()
         .enumerate()
@@ -603,6 +640,9 @@ fn attach_variants(products: &mut [ProductDraft], variants: Vec<VariantRow>, pro
     let mut touched = Vec::new();
     for row in variants {
         let Some(&position) = index.get(&row.parent) else {
+            if !all_read {
+                continue;
+            }
             problems.push(
                 row.parent_at
                     .diagnostic(msg!("csv-unknown-parent", value = &row.parent)),

@@ -11,7 +11,7 @@ use toml::de::DeTable;
 
 use super::files::read_text;
 use super::source::{Location, SourceText};
-use super::toml_text::{TomlFile, key_span, toml_error_message};
+use super::toml_text::{TomlFile, deserialize_all, deserialize_repaired, key_span, toml_error_message};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::messages::Message;
 use crate::msg;
@@ -63,10 +63,29 @@ pub(crate) fn load_settings(root: &Path, diagnostics: &mut Diagnostics) -> Optio
         }
         return None;
     }
-    let settings = match Settings::parse(&text) {
+    // `Settings::parse` is `toml::from_str`; on failure every key is checked on its
+    // own, so all the typos of the file are reported at once.
+    let settings = match deserialize_all::<Settings>(TomlFile::Settings, &text, document.get_ref()) {
         Ok(settings) => settings,
-        Err(error) => {
-            push_toml_error(&source, &error, diagnostics);
+        Err(problems) => {
+            // The checks of `Settings::validate` (SIRET, email…) still run on the
+            // settings without the wrong keys, when serde then accepts them.
+            let repaired = deserialize_repaired::<Settings>(&text, document.get_ref(), &problems);
+            for (span, message) in problems {
+                let location = match span {
+                    Some(span) => source.locate(span),
+                    None => Location::file(source.file),
+                };
+                diagnostics.push(location.diagnostic(message));
+            }
+            if let Some((settings, blanked)) = repaired {
+                for problem in settings.validate() {
+                    let blamed = blanked.iter().any(|range| range.contains(&problem.span.start));
+                    if !blamed {
+                        diagnostics.push(problem_diagnostic(&source, document.get_ref(), &problem));
+                    }
+                }
+            }
             return None;
         }
     };

@@ -41,7 +41,19 @@ pub struct ServeOptions {
 /// Makes the router mounted under `/api` from the first build's output folder. It runs
 /// inside the server's tokio runtime, after the first build, so it can read the
 /// published price books and start background tasks.
-pub type ApiFactory = Box<dyn FnOnce(&Path) -> Result<Router, CommandError> + Send>;
+pub type ApiFactory = Box<dyn FnOnce(&Path) -> Result<Router, ApiError> + Send>;
+
+/// Why the API factory could not make the API router.
+#[derive(Debug)]
+pub enum ApiError {
+    /// The edge's own configuration (environment variables) is invalid: `serve` stops
+    /// with this error, as `comptoir-edge` does.
+    Config(CommandError),
+    /// The edge could not open on the build's output. `serve` stops with this error
+    /// unless the first build failed, in which case the pages are served without the
+    /// API so the merchant can fix the shop with live reload.
+    Open(CommandError),
+}
 
 /// Builds, serves and watches the shop until the process is interrupted. `api`, when
 /// given, makes the router mounted under `/api` on every store's server: this is
@@ -59,6 +71,7 @@ pub fn serve(options: &ServeOptions, api: Option<ApiFactory>) -> Result<(), Comm
     let mut rebuilder = Rebuilder::new(root.clone(), output.clone())?;
     let first_build = rebuilder.rebuild(Rebuild::Reload);
     let stores = rebuilder.store_ids();
+    let build_ready = first_build.is_ok();
     match first_build {
         Ok(summary) => print_rebuild(&summary, lang),
         // Without a store to serve there is nothing to show the problems on.
@@ -71,8 +84,9 @@ pub fn serve(options: &ServeOptions, api: Option<ApiFactory>) -> Result<(), Comm
         .build()
         .map_err(|error| CommandError::Usage(msg!("serve-runtime-failed", error = error)))?;
     runtime.block_on(async {
+        check_ports(options.port, stores.len())?;
         let api = match api {
-            Some(factory) => mount_api(factory, &output, lang),
+            Some(factory) => mount_api(factory, &output, build_ready, lang)?,
             None => None,
         };
         start_servers(&stores, &output, options.port, &state, api).await?;
@@ -84,20 +98,49 @@ pub fn serve(options: &ServeOptions, api: Option<ApiFactory>) -> Result<(), Comm
     })
 }
 
-/// Runs the API factory. A failure is printed and the pages are served without the
-/// API, so a merchant can still fix the shop with live reload.
-fn mount_api(factory: ApiFactory, output: &Path, lang: Lang) -> Option<Router> {
+/// Runs the API factory. A configuration error stops `serve`, and so does an edge that
+/// cannot open on a good build. Only when the first build failed are the pages served
+/// without the API (its paths then answer 503), so a merchant can still fix the shop
+/// with live reload.
+fn mount_api(
+    factory: ApiFactory,
+    output: &Path,
+    build_ready: bool,
+    lang: Lang,
+) -> Result<Option<Router>, CommandError> {
     match factory(output) {
-        Ok(router) => Some(router),
-        Err(error) => {
+        Ok(router) => Ok(Some(router)),
+        Err(ApiError::Open(error)) if !build_ready => {
             // NOTE: the API stays off until `serve` restarts, even once a later build
             // succeeds, because the edge needs a first good build to open.
             eprintln!(
                 "{}",
                 msg!("serve-api-failed", error = error.render(lang)).render(lang)
             );
-            None
+            Ok(None)
         }
+        Err(ApiError::Config(error) | ApiError::Open(error)) => Err(error),
+    }
+}
+
+/// The router answering every `/api/` path while the API is off: a JSON 503 in the
+/// edge's error format, so the cart script shows an error instead of parsing a page.
+pub fn api_unavailable_router(lang: Lang) -> Router {
+    let message = msg!("serve-api-unavailable").render(lang);
+    Router::new().fallback(move || {
+        let body = serde_json::json!({
+            "error": { "code": "api_unavailable", "message": message }
+        });
+        async move { (axum::http::StatusCode::SERVICE_UNAVAILABLE, axum::Json(body)) }
+    })
+}
+
+/// Checks that every store gets a port before any is bound, so a failure does not
+/// come after some stores were already announced.
+fn check_ports(first_port: u16, stores: usize) -> Result<(), CommandError> {
+    match stores.checked_sub(1) {
+        Some(last) => store_port(first_port, last).map(|_| ()),
+        None => Ok(()),
     }
 }
 
@@ -116,13 +159,18 @@ async fn start_servers(
             CommandError::Usage(msg!("serve-bind-failed", address = address, error = error))
         })?;
         let bound = listener.local_addr().unwrap_or(address);
-        let router = http::store_router(&output.join(store), Arc::clone(state), api.clone());
+        let api = api
+            .clone()
+            .unwrap_or_else(|| api_unavailable_router(state.lang()));
+        let router = http::store_router(&output.join(store), Arc::clone(state), Some(api));
         println!(
             "{}",
             msg!("serve-store-url", store = store, url = format!("http://{bound}/")).render(state.lang())
         );
         tokio::spawn(async move {
-            if let Err(error) = axum::serve(listener, router).await {
+            // The connection's address is what the edge truncates into consent records.
+            let service = router.into_make_service_with_connect_info::<SocketAddr>();
+            if let Err(error) = axum::serve(listener, service).await {
                 tracing::error!(address = %bound, %error, "the store server stopped");
             }
         });
@@ -279,5 +327,68 @@ mod tests {
         assert_eq!(store_port(0, 3).expect("port"), 0);
         let error = store_port(u16::MAX, 1).expect_err("past the last port");
         assert!(matches!(error, CommandError::Usage(ref m) if m.id == "serve-port-overflow"));
+    }
+
+    #[test]
+    fn port_range_checked_for_all_stores() {
+        assert!(check_ports(65533, 3).is_ok());
+        assert!(check_ports(0, 3).is_ok());
+        assert!(check_ports(65535, 0).is_ok());
+        let error = check_ports(65535, 3).expect_err("three stores from the last port");
+        let CommandError::Usage(message) = error else {
+            panic!("expected a usage error");
+        };
+        assert_eq!(message.id, "serve-port-overflow");
+        assert_eq!(
+            message.render(Lang::En),
+            "Port 65535 leaves no room for 3 stores, one port each: choose a lower --port."
+        );
+    }
+
+    #[tokio::test]
+    async fn config_error_stops_serve() {
+        let factory: ApiFactory = Box::new(|_| {
+            Err(ApiError::Config(CommandError::Usage(msg!(
+                "serve-api-unavailable"
+            ))))
+        });
+        let error = mount_api(factory, Path::new("public"), false, Lang::En).expect_err("config error");
+        assert!(matches!(error, CommandError::Usage(ref m) if m.id == "serve-api-unavailable"));
+        assert_eq!(error.exit_code(), std::process::ExitCode::from(2));
+    }
+
+    #[tokio::test]
+    async fn api_off_answers_json_503() {
+        let response = tower::ServiceExt::oneshot(
+            api_unavailable_router(Lang::En),
+            axum::http::Request::builder()
+                .uri("/api/cart")
+                .body(axum::body::Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("response");
+        assert_eq!(response.status(), axum::http::StatusCode::SERVICE_UNAVAILABLE);
+        let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024)
+            .await
+            .expect("body");
+        let body: serde_json::Value = serde_json::from_slice(&bytes).expect("JSON body");
+        assert_eq!(body["error"]["code"], "api_unavailable");
+        assert_eq!(
+            body["error"]["message"],
+            "The cart and checkout API is off: see the terminal running `comptoir serve`."
+        );
+    }
+
+    #[tokio::test]
+    async fn open_error_without_build_leaves_api_off() {
+        let factory: ApiFactory =
+            Box::new(|_| Err(ApiError::Open(CommandError::Usage(msg!("serve-api-unavailable")))));
+        let api = mount_api(factory, Path::new("public"), false, Lang::En).expect("served without API");
+        assert!(api.is_none());
+
+        let factory: ApiFactory =
+            Box::new(|_| Err(ApiError::Open(CommandError::Usage(msg!("serve-api-unavailable")))));
+        assert!(mount_api(factory, Path::new("public"), true, Lang::En).is_err());
     }
 }
