@@ -882,9 +882,14 @@ async fn card_checkout_and_webhook() {
     assert_eq!(reply.body["status"], "pending");
     let requests = edge.provider.requests.lock().expect("lock").clone();
     assert_eq!(requests[0].amount, 1999 + 490);
+    let token = reply.body["token"].as_str().expect("token").to_owned();
     assert_eq!(
         requests[0].success_url,
-        format!("{ORIGIN}/fr/commande/?order={id}&payment=success")
+        format!("{ORIGIN}/fr/commande/?order={id}&token={token}&payment=success")
+    );
+    assert_eq!(
+        requests[0].cancel_url,
+        format!("{ORIGIN}/fr/commande/?order={id}&token={token}&payment=cancel")
     );
 
     let payload = json!({"order_id": id, "reference": "pi_123"}).to_string();

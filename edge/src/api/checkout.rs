@@ -546,9 +546,18 @@ async fn open_payment_page(state: &AppState, store: &Store, order: &mut Order) -
         .pages
         .get(&order.locale)
         .map_or("/", |pages| pages.checkout.as_str());
-    // The return pages get the order id only, so the access token stays out of the
-    // provider's records. The checkout page keeps the token from the 201 response.
-    let page = |outcome: &str| format!("{base_url}{checkout}?order={}&payment={outcome}", order.id);
+    // The return pages carry the order's access token, as the email's order link
+    // does, because the checkout page needs it to show the order after the visitor
+    // comes back from the provider. The token is random, per order and grants read
+    // access to that order only. These URLs go to the provider and back to the
+    // customer's browser, so they must never be logged; the request span records
+    // the route template, not the query.
+    let page = |outcome: &str| {
+        format!(
+            "{base_url}{checkout}?order={}&token={}&payment={outcome}",
+            order.id, order.access_token
+        )
+    };
     let request = PaymentRequest {
         order_id: order.id.clone(),
         order_number: order.number.clone(),
@@ -557,7 +566,7 @@ async fn open_payment_page(state: &AppState, store: &Store, order: &mut Order) -
         customer_email: order.customer.email.clone(),
         locale: order.locale.as_str().to_owned(),
         success_url: page("success"),
-        cancel_url: page("cancelled"),
+        cancel_url: page("cancel"),
     };
     match provider.create_session(&request).await {
         Ok(session) => {

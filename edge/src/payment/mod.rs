@@ -23,9 +23,11 @@ pub struct PaymentRequest {
     pub customer_email: String,
     /// Locale of the payment page.
     pub locale: String,
-    /// Where the provider sends the customer after paying.
+    /// Where the provider sends the customer after paying. It contains the order's
+    /// access token, so it must not be logged.
     pub success_url: String,
-    /// Where the provider sends the customer after giving up.
+    /// Where the provider sends the customer after giving up. It contains the
+    /// order's access token, so it must not be logged.
     pub cancel_url: String,
 }
 

@@ -330,6 +330,8 @@ pub struct TestEdge {
 pub struct Options {
     pub admin_token: Option<&'static str>,
     pub payments: bool,
+    /// A card provider used in place of the [`FakeProvider`] when `payments` is on.
+    pub provider: Option<Arc<dyn PaymentProvider>>,
     pub storage: Option<Arc<SqliteStorage>>,
 }
 
@@ -338,6 +340,7 @@ impl Default for Options {
         Options {
             admin_token: Some(ADMIN_TOKEN),
             payments: true,
+            provider: None,
             storage: None,
         }
     }
@@ -358,9 +361,11 @@ pub fn edge_with(options: Options) -> TestEdge {
         catalog: Arc::new(CatalogHandle::new(catalog())),
         storage: storage.clone() as Arc<dyn Storage>,
         mailer: mailer.clone(),
-        payments: options
-            .payments
-            .then(|| provider.clone() as Arc<dyn PaymentProvider>),
+        payments: options.payments.then(|| {
+            options
+                .provider
+                .unwrap_or_else(|| provider.clone() as Arc<dyn PaymentProvider>)
+        }),
         clock: clock.clone(),
         config: EdgeConfig {
             admin_token: options.admin_token.map(str::to_owned),

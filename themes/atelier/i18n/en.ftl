@@ -181,6 +181,10 @@ js-checkout-failed = The order was not placed. Fix what is marked and try again.
 js-redirecting = Taking you to the payment page…
 js-order-loading = Loading the order…
 js-order-not-found = This order cannot be found: the link may be incomplete. Copy the whole link from the confirmation email, or contact us.
+js-payment-received = Payment received, thank you.
+js-payment-confirming = The confirmation may take a few moments: the order stays pending until the payment provider confirms the payment to us.
+js-payment-cancelled = Payment cancelled. Your order is recorded but not paid.
+js-payment-retry = Resume the payment
 
 ## Consent banner and preferences panel
 # The policy hash published in /_comptoir/consent.json covers every `consent-`

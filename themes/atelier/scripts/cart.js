@@ -697,8 +697,54 @@
     block.hidden = false;
   }
 
-  // Opens the order named by the order link of an email, `?order=…&token=…`.
-  async function trackOrder(root, orderId, token) {
+  // Tells a visitor back from the card payment page how the payment went, above
+  // the order. `outcome` is the `payment` parameter of the return URL the edge
+  // gave the provider: `success` or `cancel`. The provider's webhook may arrive
+  // after the visitor, so a paid order can still read `pending` here.
+  function showPaymentNotice(view, order, outcome) {
+    if (outcome !== "success" && outcome !== "cancel") return;
+    const pending = !order.status || order.status === "pending";
+    const notice = document.createElement("div");
+    notice.className = outcome === "cancel" ? "notice notice-error" : "notice";
+    notice.setAttribute("role", "status");
+    notice.dataset.paymentNotice = outcome;
+    const summary = document.createElement("p");
+    notice.append(summary);
+
+    if (outcome === "success") {
+      summary.textContent = strings.payment_received;
+      if (pending) {
+        const detail = document.createElement("p");
+        detail.textContent = strings.payment_confirming;
+        notice.append(detail);
+      }
+    } else {
+      summary.textContent = strings.payment_cancelled;
+      // While the order waits for its payment, the provider's page may still be
+      // open; otherwise the way back is the cart.
+      const retryUrl = pending && order.payment && order.payment.redirect_url;
+      const retry = retryUrl && new URL(retryUrl, location.href);
+      const link = document.createElement("a");
+      if (retry && (retry.protocol === "https:" || retry.protocol === "http:")) {
+        link.href = retry.href;
+        link.textContent = strings.payment_retry;
+      } else {
+        link.href = links.cart;
+        link.textContent = strings.view_cart;
+      }
+      const action = document.createElement("p");
+      action.append(link);
+      notice.append(action);
+    }
+
+    const title = view.querySelector("[data-confirmation-title]");
+    if (title) title.after(notice);
+    else view.prepend(notice);
+  }
+
+  // Opens the order named by the order link of an email, `?order=…&token=…`, or by
+  // the return URL of the card payment page, which adds `&payment=success|cancel`.
+  async function trackOrder(root, orderId, token, paymentOutcome) {
     const loading = root.querySelector("[data-cart-loading]");
     if (loading) {
       loading.textContent = strings.order_loading;
@@ -708,6 +754,7 @@
       const query = new URLSearchParams({ token });
       const order = await request("GET", `/orders/${encodeURIComponent(orderId)}?${query}`);
       showConfirmation(root, order, order.payment && order.payment.method, true);
+      showPaymentNotice(root.querySelector("[data-confirmation]"), order, paymentOutcome);
     } catch (error) {
       // The edge returns 404 for a wrong token, as for an unknown order. A 403
       // (from a proxy, say) gets the same message.
@@ -721,7 +768,7 @@
   async function initCheckoutPage(root) {
     const params = new URLSearchParams(location.search);
     if (params.get("order") && params.get("token")) {
-      await trackOrder(root, params.get("order"), params.get("token"));
+      await trackOrder(root, params.get("order"), params.get("token"), params.get("payment"));
       return;
     }
 

@@ -179,6 +179,10 @@ js-checkout-failed = La commande n'a pas été enregistrée. Corrigez ce qui est
 js-redirecting = Redirection vers la page de paiement…
 js-order-loading = Chargement de la commande…
 js-order-not-found = Cette commande est introuvable : le lien est peut-être incomplet. Copiez-le en entier depuis l'e-mail de confirmation, ou contactez-nous.
+js-payment-received = Paiement reçu, merci.
+js-payment-confirming = La confirmation peut prendre quelques instants : la commande reste en attente jusqu'à ce que le prestataire de paiement nous confirme le paiement.
+js-payment-cancelled = Paiement annulé. Votre commande est enregistrée mais n'est pas payée.
+js-payment-retry = Reprendre le paiement
 
 ## Consent banner and preferences panel
 # The policy hash published in /_comptoir/consent.json covers every `consent-`
