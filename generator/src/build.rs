@@ -21,7 +21,8 @@ use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 
 use crate::cli::CommandError;
-use crate::load::{self, LoadedShop};
+use crate::diagnostics::Diagnostics;
+use crate::load::{self, LoadedShop, walk_failed};
 use crate::messages::Lang;
 use crate::msg;
 use crate::output::{DirSink, DiscardSink};
@@ -233,25 +234,39 @@ pub fn build_id(root: &Path, settings: &Settings) -> Result<String, CommandError
         .map(|store| format!("themes/{}", store.theme.get_ref()))
         .collect();
     let inputs = INPUTS.iter().map(|input| input.to_string()).chain(themes);
+    let mut diagnostics = Diagnostics::new();
     for input in inputs {
-        hash_tree(root, &root.join(input), &mut hasher)?;
+        hash_tree(root, &root.join(input), &mut hasher, &mut diagnostics)?;
+    }
+    if let Err(diagnostics) = diagnostics.into_result(()) {
+        return Err(CommandError::Shop(diagnostics));
     }
 
     let digest = hasher.finalize();
     Ok(hex::encode(&digest[..6]))
 }
 
-/// Feeds every file under `path` (or `path` itself) to `hasher`, sorted by name. A
-/// missing input is skipped: a shop need not override templates or styles.
-fn hash_tree(root: &Path, path: &Path, hasher: &mut Sha256) -> Result<(), CommandError> {
-    if !path.exists() {
+/// Feeds every file under `path` (or `path` itself) to `hasher`, sorted by name and
+/// following symbolic links as loading and the static file copy do. A missing input is
+/// skipped: a shop need not override templates or styles. A link loop or a broken link
+/// goes to `diagnostics` and the walk goes on, so every such link is reported at once.
+fn hash_tree(
+    root: &Path,
+    path: &Path,
+    hasher: &mut Sha256,
+    diagnostics: &mut Diagnostics,
+) -> Result<(), CommandError> {
+    if path.symlink_metadata().is_err() {
         return Ok(());
     }
     for entry in walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name() {
-        let entry = entry.map_err(|error| {
-            let path = error.path().unwrap_or(path).to_path_buf();
-            CommandError::io("io-read-failed", &path, &io::Error::other(error))
-        })?;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(error) => {
+                diagnostics.push(walk_failed(root, path, &error));
+                continue;
+            }
+        };
         if !entry.file_type().is_file() {
             continue;
         }

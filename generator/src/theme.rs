@@ -19,6 +19,7 @@ use tera::Tera;
 use unic_langid::LanguageIdentifier;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::walk_failed;
 use crate::msg;
 
 /// The repository's `themes/` folder, compiled into the binary.
@@ -194,15 +195,16 @@ fn read_folder(
     files: &mut BTreeMap<String, ThemeFile>,
     diagnostics: &mut Diagnostics,
 ) {
-    for entry in walkdir::WalkDir::new(folder).sort_by_file_name() {
+    // Links are followed like in `content/` and in the build id, so a shop may link
+    // `static/images` to a folder kept elsewhere.
+    for entry in walkdir::WalkDir::new(folder)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                let path = error.path().unwrap_or(folder).to_path_buf();
-                diagnostics.push(Diagnostic::file(
-                    Diagnostics::relative(root, &path),
-                    msg!("render-file-unreadable", error = error),
-                ));
+                diagnostics.push(walk_failed(root, folder, &error));
                 continue;
             }
         };

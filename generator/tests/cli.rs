@@ -169,6 +169,28 @@ fn failed_build_keeps_previous_output() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn link_loop_fails_build_cleanly() {
+    let (_temp, shop) = new_shop();
+    fs::create_dir_all(shop.join("public/shop")).expect("mkdir");
+    fs::write(shop.join("public/shop/index.html"), "<p>previous</p>").expect("write");
+    let before = snapshot(&shop.join("public"));
+    fs::create_dir_all(shop.join("static/photos")).expect("mkdir");
+    std::os::unix::fs::symlink(shop.join("static"), shop.join("static/photos/loop")).expect("link");
+
+    let output = run(&shop, &["build"]);
+
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    assert_eq!(snapshot(&shop.join("public")), before);
+    assert_eq!(
+        stderr(&output),
+        "The shop has 1 problem:\n\
+         1. static/photos/loop: `static/photos/loop` is a symbolic link to `static`, a folder that \
+         contains it, so following it never ends. Remove the link or point it outside `static`.\n"
+    );
+}
+
 #[test]
 fn failed_build_lists_every_problem() {
     let (_temp, shop) = new_shop();

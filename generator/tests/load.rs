@@ -571,3 +571,55 @@ fn settings_typo_keeps_other_checks() {
         "{problems}"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinked_product_is_loaded() {
+    let shop = minimal_copy();
+    let product = shop.path().join("content/products/the-vert.md");
+    let kept_elsewhere = shop.path().join("the-vert.md");
+    std::fs::rename(&product, &kept_elsewhere).expect("move product");
+    std::os::unix::fs::symlink(&kept_elsewhere, &product).expect("link product");
+
+    let loaded = load_shop(shop.path()).unwrap_or_else(|errors| panic!("should load:\n{errors}"));
+
+    assert_eq!(
+        loaded.catalogue.products.len(),
+        minimal().catalogue.products.len()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn content_link_loop_is_reported() {
+    let shop = minimal_copy();
+    let products = shop.path().join("content/products");
+    std::os::unix::fs::symlink(&products, products.join("loop")).expect("link folder");
+
+    let problems = problems_in(shop.path());
+
+    assert_eq!(
+        problems.to_string(),
+        "1. content/products/loop: `content/products/loop` is a symbolic link to `content/products`, \
+         a folder that contains it, so following it never ends. Remove the link or point it outside \
+         `content/products`.\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn broken_content_link_is_reported() {
+    let shop = minimal_copy();
+    let link = shop.path().join("content/products/gone.md");
+    std::os::unix::fs::symlink(shop.path().join("missing.md"), &link).expect("link file");
+
+    let problems = problems_in(shop.path()).to_string();
+
+    assert!(
+        problems.starts_with(
+            "1. content/products/gone.md: cannot follow the symbolic link `content/products/gone.md`: "
+        ),
+        "{problems}"
+    );
+    assert_eq!(problems.lines().count(), 1, "{problems}");
+}

@@ -181,6 +181,51 @@ fn non_default_currency_points_canonical_to_default() {
 }
 
 #[test]
+fn non_default_currency_hreflang_points_to_default() {
+    // A second locale in the store with two currencies, so each page has two alternates.
+    let shop = copy_fixture("minimal");
+    edit(
+        shop.path(),
+        "site.toml",
+        "locales = [\"fr\"]",
+        "locales = [\"fr\", \"en\"]",
+    );
+    let (_, files) = render(shop.path());
+    let html = text(&files, TASSE_CH_EUR);
+
+    // hreflang agrees with the canonical link: every locale's default-currency page.
+    assert!(
+        html.contains(
+            "<link rel=\"alternate\" hreflang=\"fr\" \
+             href=\"https://ch.atelier-brume.test/fr/produits/tasse-en-gres-emaille/\">"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<link rel=\"alternate\" hreflang=\"en\" href=\"https://ch.atelier-brume.test/en/products/stoneware-mug/\">"
+        ),
+        "{html}"
+    );
+    assert!(
+        !html.contains("hreflang=\"en\" href=\"https://ch.atelier-brume.test/en/eur/"),
+        "{html}"
+    );
+
+    // The locale switcher keeps the visitor in euros.
+    assert!(
+        html.contains("<a href=\"/en/eur/products/stoneware-mug/\" hreflang=\"en\">English</a>"),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<a href=\"/fr/eur/produits/tasse-en-gres-emaille/\" hreflang=\"fr\" aria-current=\"true\">"
+        ),
+        "{html}"
+    );
+}
+
+#[test]
 fn menu_breadcrumbs_and_footer() {
     let html = text(minimal(), "fr/fr/rayons/cuisine/tasses/index.html");
     let mut out = String::new();
@@ -324,6 +369,24 @@ fn assets_are_hashed_and_static_copied() {
     );
     assert!(files.contains_key("fr/favicon.svg"));
     assert!(files.contains_key("fr/images/tasse.svg"));
+    assert!(files.contains_key("ch/images/tasse.svg"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_static_folder_is_copied() {
+    let shop = copy_fixture("minimal");
+    let images = shop.path().join("static/images");
+    let kept_elsewhere = shop.path().join("shared-images");
+    std::fs::rename(&images, &kept_elsewhere).expect("move images");
+    std::os::unix::fs::symlink(&kept_elsewhere, &images).expect("link images");
+
+    let (_, files) = render(shop.path());
+
+    assert_eq!(
+        files.get("fr/images/tasse.svg"),
+        minimal().get("fr/images/tasse.svg")
+    );
     assert!(files.contains_key("ch/images/tasse.svg"));
 }
 

@@ -4,6 +4,8 @@
 ## Files
 
 io-read-failed = cannot read `{ $path }`: { $error }. Check that the file exists, is readable and is UTF-8 text.
+io-link-loop = `{ $path }` is a symbolic link to `{ $target }`, a folder that contains it, so following it never ends. Remove the link or point it outside `{ $target }`.
+io-link-broken = cannot follow the symbolic link `{ $path }`: { $error }. Point the link to an existing, readable file or folder, or remove it.
 content-unexpected-file = `{ $path }` is not where the shop format expects content: put products in content/products/, categories in content/categories/, pages directly in content/pages/ and CSV files directly in content/catalog/.
 
 ## site.toml

@@ -4,6 +4,8 @@
 ## Files
 
 io-read-failed = impossible de lire `{ $path }` : { $error }. Vérifiez que le fichier existe, qu'il est lisible et qu'il est en texte UTF-8.
+io-link-loop = `{ $path }` est un lien symbolique vers `{ $target }`, un dossier qui le contient : le suivre ne finirait jamais. Supprimez le lien ou faites-le pointer hors de `{ $target }`.
+io-link-broken = impossible de suivre le lien symbolique `{ $path }` : { $error }. Faites pointer le lien vers un fichier ou un dossier existant et lisible, ou supprimez-le.
 content-unexpected-file = `{ $path }` n'est pas à un emplacement prévu pour le contenu : mettez les produits dans content/products/, les rayons dans content/categories/, les pages directement dans content/pages/ et les fichiers CSV directement dans content/catalog/.
 
 ## site.toml

@@ -19,6 +19,38 @@ pub(crate) fn read_bytes(root: &Path, path: &Path) -> Result<Vec<u8>, Diagnostic
     std::fs::read(path).map_err(|error| read_failed(root, path, &error))
 }
 
+/// Builds the diagnostic for an entry that a walk following symbolic links could not
+/// read: a link to a folder that contains it (which would make the walk endless), a link
+/// whose target is missing or unreadable, or any other unreadable entry. `folder` is
+/// the walk's start, named when walkdir gives no path.
+pub(crate) fn walk_failed(root: &Path, folder: &Path, error: &walkdir::Error) -> Diagnostic {
+    let path = error.path().unwrap_or(folder);
+    let relative = Diagnostics::relative(root, path);
+    let message = if let Some(ancestor) = error.loop_ancestor() {
+        msg!(
+            "io-link-loop",
+            path = relative.display(),
+            target = Diagnostics::relative(root, ancestor).display()
+        )
+    } else if is_symlink(path) {
+        let cause = error
+            .io_error()
+            .map_or_else(|| error.to_string(), ToString::to_string);
+        msg!("io-link-broken", path = relative.display(), error = cause)
+    } else {
+        let cause = error
+            .io_error()
+            .map_or_else(|| error.to_string(), ToString::to_string);
+        msg!("io-read-failed", path = relative.display(), error = cause)
+    };
+    Diagnostic::file(relative, message)
+}
+
+fn is_symlink(path: &Path) -> bool {
+    path.symlink_metadata()
+        .is_ok_and(|metadata| metadata.file_type().is_symlink())
+}
+
 fn read_failed(root: &Path, path: &Path, error: &std::io::Error) -> Diagnostic {
     let relative = Diagnostics::relative(root, path);
     Diagnostic::file(
@@ -61,9 +93,10 @@ pub(crate) struct ContentFiles {
     pub csv: Vec<PathBuf>,
 }
 
-/// Lists `content/`. Hidden files (`.DS_Store`, editor backups) are skipped; a
-/// Markdown or CSV file where the shop format expects none is reported, so a file
-/// put in the wrong folder is not silently left out.
+/// Lists `content/`, following symbolic links like the build id and the static file
+/// copy do. Hidden files (`.DS_Store`, editor backups) are skipped. A Markdown or CSV
+/// file where the shop format expects none is reported, so a file put in the wrong
+/// folder is not silently left out. A link loop or a broken link is reported too.
 pub(crate) fn walk_content(root: &Path, diagnostics: &mut Diagnostics) -> ContentFiles {
     let content = root.join("content");
     let mut files = ContentFiles::default();
@@ -71,6 +104,7 @@ pub(crate) fn walk_content(root: &Path, diagnostics: &mut Diagnostics) -> Conten
         return files;
     }
     let walker = WalkDir::new(&content)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|entry| !entry.file_name().to_string_lossy().starts_with('.'));
@@ -78,10 +112,7 @@ pub(crate) fn walk_content(root: &Path, diagnostics: &mut Diagnostics) -> Conten
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
-                let path = error.path().unwrap_or(&content).to_path_buf();
-                let relative = Diagnostics::relative(root, &path);
-                let message = msg!("io-read-failed", path = relative.display(), error = error);
-                diagnostics.push(Diagnostic::file(relative, message));
+                diagnostics.push(walk_failed(root, &content, &error));
                 continue;
             }
         };

@@ -18,6 +18,8 @@ mod settings;
 mod source;
 mod toml_text;
 
+pub(crate) use files::walk_failed;
+
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 

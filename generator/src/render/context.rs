@@ -295,7 +295,9 @@ pub struct AlternateView {
     pub name: String,
     /// Path of the same page in that locale.
     pub url: String,
-    /// The same as an absolute URL, for `<link rel="alternate" hreflang>`.
+    /// Absolute URL of the page in that locale and the default currency, for `<link
+    /// rel="alternate" hreflang>`: like `page.canonical`, hreflang names one URL per
+    /// locale, so it never points to a second-currency copy.
     pub absolute: String,
     /// Whether this is the page's own locale.
     pub current: bool,
@@ -375,7 +377,8 @@ pub fn language_name(locale: &Locale) -> String {
     name.to_owned()
 }
 
-/// Builds the locale switcher: `kind` in every locale of the store, same currency.
+/// Builds the locale switcher: `kind` in every locale of the store. `url` keeps the
+/// visitor's currency, while `absolute` feeds hreflang and uses the canonical currency.
 pub fn alternates(env: PageEnv<'_, '_>, kind: PageKind) -> Vec<AlternateView> {
     let routes = &env.data.routes;
     // `/` and `/404.html` belong to no locale: their alternates are the homes and
@@ -385,16 +388,20 @@ pub fn alternates(env: PageEnv<'_, '_>, kind: PageKind) -> Vec<AlternateView> {
         PageKind::RootNotFound => (PageKind::NotFound, None),
         other => (other, Some(env.locale)),
     };
+    // Pages that exist once per currency are canonical in the default one (index 0), as
+    // `page.canonical` is; other pages have a single URL whatever the currency.
+    let canonical_currency = if target.per_currency() { 0 } else { env.currency };
     routes
         .locales
         .iter()
         .enumerate()
         .map(|(index, locale)| {
             let url = routes.path(env.data.catalogue(), target, index, env.currency);
+            let canonical = routes.path(env.data.catalogue(), target, index, canonical_currency);
             AlternateView {
                 lang: locale.as_str().to_owned(),
                 name: language_name(locale),
-                absolute: env.absolute(&url),
+                absolute: env.absolute(&canonical),
                 url,
                 current: own_locale == Some(index),
             }
