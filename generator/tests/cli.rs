@@ -417,7 +417,7 @@ fn import_stock_sets_levels_in_french() {
     let output = run(&shop, &["import-stock", "stock.csv", "--lang", "fr"]);
 
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert_eq!(stdout(&output).trim(), "1 niveaux de stock enregistrés.");
+    assert_eq!(stdout(&output).trim(), "1 niveau de stock enregistré.");
     assert!(shop.join(".comptoir/edge.sqlite3").is_file());
 }
 

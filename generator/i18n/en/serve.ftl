@@ -21,7 +21,10 @@ serve-api-unavailable = The cart and checkout API is off: see the terminal runni
 edge-ready = Cart and checkout API at /api on every store. Database: { $database }. Emails: { $outbox }
 edge-stock-seeded = New database: { $count } stock levels imported from { $path }.
 edge-open-failed = Could not start the edge: { $error }
-edge-stock-imported = { $count } stock levels set.
+edge-stock-imported = { $count ->
+    [one] { $count } stock level set.
+   *[other] { $count } stock levels set.
+}
 stock-missing-column = the header has no `{ $column }` column: the first line must name the columns, such as `sku,quantity`.
 stock-malformed = unreadable row: { $reason }
 stock-empty-sku = the sku is empty: write the sku of a product or variant.

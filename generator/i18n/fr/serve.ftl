@@ -21,7 +21,10 @@ serve-api-unavailable = L'API du panier et de la commande est désactivée : voi
 edge-ready = API du panier et de la commande sous /api sur chaque boutique. Base de données : { $database }. E-mails : { $outbox }
 edge-stock-seeded = Nouvelle base de données : { $count } niveaux de stock importés depuis { $path }.
 edge-open-failed = Impossible de démarrer l'edge : { $error }
-edge-stock-imported = { $count } niveaux de stock enregistrés.
+edge-stock-imported = { $count ->
+    [one] { $count } niveau de stock enregistré.
+   *[other] { $count } niveaux de stock enregistrés.
+}
 stock-missing-column = l'en-tête n'a pas de colonne `{ $column }` : la première ligne doit nommer les colonnes, par exemple `sku,quantity`.
 stock-malformed = ligne illisible : { $reason }
 stock-empty-sku = le sku est vide : indiquez le sku d'un produit ou d'une variante.
