@@ -445,7 +445,7 @@ impl Declaration {
         self.services.iter().find(|service| service.id == id)
     }
 
-    /// Returns whether the consent banner asks about this purpose, by the rule of
+    /// Returns whether the consent banner lists this purpose, by the rule of
     /// [`ConsentPolicy::asked_in_banner`].
     pub fn asked_in_banner(&self, purpose_id: &str) -> bool {
         self.purpose(purpose_id).is_some_and(|purpose| {
@@ -625,7 +625,7 @@ impl ConsentPolicy {
         self.declaration.services.iter().find(|service| service.id == id)
     }
 
-    /// Returns whether the consent banner asks about this purpose: it is not
+    /// Returns whether the consent banner lists this purpose: it is not
     /// required, and at least one of its services has a script or an embed, or it
     /// has no service at all (a theme's own script gated on it). A purpose whose
     /// services all have kind `none`, such as a newsletter sent by an e-mailing
@@ -647,7 +647,7 @@ impl ConsentPolicy {
     /// Turns what a visitor sent into the full choice to store: every purpose and
     /// every service with a yes or no. Required purposes are always granted, and
     /// exempt ones unless the visitor objects. "Accept all" grants the purposes the
-    /// banner asks about ([`ConsentPolicy::asked_in_banner`]) and refuses the
+    /// banner lists ([`ConsentPolicy::asked_in_banner`]) and refuses the
     /// others, which are asked elsewhere. "Reject all" refuses every purpose that
     /// is not exempt. A purpose left out of a `custom` or `withdraw` choice is
     /// refused, unless it is exempt. A service left out follows its purposes, so

@@ -31,7 +31,7 @@ pub struct Settings {
     /// Price lists by id: `retail`, `pro`…
     #[serde(default)]
     pub price_lists: BTreeMap<String, PriceList>,
-    /// How prices are converted into currencies other than the shop currency.
+    /// Conversion rules into currencies other than the shop currency.
     #[serde(default)]
     pub currencies: BTreeMap<String, CurrencyRule>,
     /// VAT rates.
@@ -204,17 +204,17 @@ fn spanned_default_theme() -> Spanned<String> {
 }
 
 impl Store {
-    /// The default locale (first of `locales`).
+    /// Returns the default locale (first of `locales`).
     pub fn default_locale(&self) -> &Locale {
         &self.locales.get_ref()[0]
     }
 
-    /// The default currency (first of `currencies`).
+    /// Returns the default currency (first of `currencies`).
     pub fn default_currency(&self) -> Currency {
         self.currencies.get_ref()[0]
     }
 
-    /// The base URL without a trailing slash.
+    /// Returns the base URL without a trailing slash.
     pub fn base_url(&self) -> &str {
         self.base_url.get_ref().trim_end_matches('/')
     }
@@ -237,13 +237,13 @@ fn yes() -> bool {
     true
 }
 
-/// How amounts in the shop currency become amounts in another currency.
+/// Conversion of amounts in the shop currency into another currency.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct CurrencyRule {
     /// Units of this currency for one unit of the shop currency.
     pub rate: DecimalValue,
-    /// How the converted amount is rounded.
+    /// Rounding applied to the converted amount.
     #[serde(default)]
     pub rounding: Rounding,
 }
@@ -327,7 +327,7 @@ pub struct TaxSettings {
 }
 
 impl TaxSettings {
-    /// The rate of `class` in `country`, French defaults included.
+    /// Returns the rate of `class` in `country`, French defaults included.
     pub fn rate(&self, country: &str, class: &str) -> Option<TaxRate> {
         if let Some(value) = self.rates.get(country).and_then(|classes| classes.get(class)) {
             return TaxRate::parse_percent(&value.0.to_string()).ok();
@@ -372,7 +372,7 @@ pub enum LocalizedText {
 }
 
 impl LocalizedText {
-    /// The text for `locale`, falling back to `fallback`, then to any text.
+    /// Returns the text for `locale`, falling back to `fallback`, then to any text.
     pub fn get(&self, locale: &Locale, fallback: &Locale) -> &str {
         match self {
             LocalizedText::Same(text) => text,
@@ -437,12 +437,12 @@ pub struct ShippingMethod {
     /// Countries delivered (ISO 3166-1 alpha-2); empty means the store's country.
     #[serde(default)]
     pub countries: Vec<String>,
-    /// How the price is computed.
+    /// Price rule.
     #[serde(flatten)]
     pub rate: ShippingRate,
 }
 
-/// How a shipping price is computed.
+/// Rule that computes a shipping price.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ShippingRate {
@@ -454,7 +454,7 @@ pub enum ShippingRate {
         #[serde(default)]
         free_above: Option<PriceMap>,
     },
-    /// A price per weight band: the first band whose `up_to` (grams) holds the
+    /// A price per weight band: the first band whose `up_to` (grams) covers the
     /// order's weight applies.
     Weight {
         /// Bands in increasing weight.
@@ -465,7 +465,7 @@ pub enum ShippingRate {
     },
     /// Collected in store: free.
     Pickup {
-        /// Where to collect the order.
+        /// Address where the customer collects the order.
         address: String,
     },
 }

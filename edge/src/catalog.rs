@@ -35,7 +35,7 @@ pub struct Store {
 }
 
 impl Store {
-    /// The store's default locale.
+    /// Returns the store's default locale.
     pub fn default_locale(&self) -> Option<&Locale> {
         self.manifest.locales.first()
     }
@@ -119,12 +119,12 @@ impl Catalog {
         Catalog { stores }
     }
 
-    /// The store with this id.
+    /// Returns the store with this id.
     pub fn store(&self, id: &str) -> Option<&Arc<Store>> {
         self.stores.get(id)
     }
 
-    /// Every store, by id.
+    /// Returns every store, by id.
     pub fn stores(&self) -> impl Iterator<Item = &Arc<Store>> {
         self.stores.values()
     }
@@ -141,12 +141,12 @@ impl Catalog {
         self.stores.values().any(|store| store.allows_origin(origin))
     }
 
-    /// The consent policies of the stores that published one.
+    /// Returns the consent policies of the stores that published one.
     pub fn consent_policies(&self) -> impl Iterator<Item = &Arc<ConsentPolicy>> {
         self.stores.values().filter_map(|store| store.consent.as_ref())
     }
 
-    /// The default locale of the first store, for messages that belong to no store.
+    /// Returns the default locale of the first store, for messages that belong to no store.
     pub fn default_locale(&self) -> Option<&Locale> {
         self.stores.values().find_map(|store| store.default_locale())
     }

@@ -39,7 +39,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ApiJson<T> {
 }
 
 /// A query string, parsed into `T`. Every rejection is a JSON `invalid_query` (400)
-/// naming the parameter, where axum's `Query` answers in plain text.
+/// naming the parameter, where axum's `Query` responds in plain text.
 ///
 /// `T`'s fields must be strings (or options of strings), because a query string has
 /// no types: handlers parse numbers and dates themselves and name the parameter in

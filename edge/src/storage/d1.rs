@@ -15,7 +15,7 @@
 //! - any other condition is a *guard*: an `INSERT INTO counters` of a `NULL` value
 //!   that selects a row only when the condition fails, so the batch stops on
 //!   `NOT NULL constraint failed: counters.value`. Each guard writes a distinct
-//!   `name`, and a batch has at most one guard, so the error says which one failed.
+//!   `name`, and a batch has at most one guard, so the error names the one that failed.
 //!
 //! After a failed batch, the error is read back into the domain error (out of
 //! stock, cart already ordered, key replayed) with a plain read; that read only

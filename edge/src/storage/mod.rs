@@ -462,7 +462,7 @@ pub trait Storage: Send + Sync {
         claim: Option<IdempotencyClaim>,
     ) -> BoxFuture<'_, StorageResult<Created<CartRecord>>>;
 
-    /// The cart, unless missing or expired at `now`.
+    /// Returns the cart, unless it is missing or expired at `now`.
     fn get_cart(&self, id: String, now: i64) -> BoxFuture<'_, StorageResult<Option<CartRecord>>>;
 
     /// Applies line changes and pushes the expiry to `expires_at`; `None` when the
@@ -481,7 +481,7 @@ pub trait Storage: Send + Sync {
     /// Deletes carts expired at `now` that were never ordered; returns how many.
     fn purge_expired_carts(&self, now: i64) -> BoxFuture<'_, StorageResult<u64>>;
 
-    /// The resource created earlier with this idempotency key, if any.
+    /// Returns the resource created earlier with this idempotency key, if any.
     fn find_replay(&self, scope: &'static str, key: String) -> BoxFuture<'_, StorageResult<Option<Replay>>>;
 
     /// Stock levels of `skus`; skus without a level are missing from the map.
@@ -499,10 +499,10 @@ pub trait Storage: Send + Sync {
     /// confirmation email to send and the idempotency key.
     fn place_order(&self, draft: OrderDraft) -> BoxFuture<'_, Result<Order, PlaceOrderError>>;
 
-    /// The order with this id.
+    /// Returns the order with this id.
     fn find_order(&self, id: String) -> BoxFuture<'_, StorageResult<Option<Order>>>;
 
-    /// The order with this number.
+    /// Returns the order with this number.
     fn find_order_by_number(&self, number: String) -> BoxFuture<'_, StorageResult<Option<Order>>>;
 
     /// Orders matching `filter`, newest first.
@@ -551,10 +551,10 @@ pub trait Storage: Send + Sync {
         claim: Option<IdempotencyClaim>,
     ) -> BoxFuture<'_, StorageResult<Created<ConsentRecord>>>;
 
-    /// The record at `sequence`.
+    /// Returns the record at `sequence`.
     fn find_consent_record(&self, sequence: i64) -> BoxFuture<'_, StorageResult<Option<ConsentRecord>>>;
 
-    /// Every record of one consent id, oldest first.
+    /// Returns every record of one consent id, oldest first.
     fn consent_history(&self, consent_id: String) -> BoxFuture<'_, StorageResult<Vec<ConsentRecord>>>;
 
     /// The shop's whole chain, in insertion order.

@@ -290,7 +290,7 @@ fn connecting_ip(headers: &axum::http::HeaderMap) -> Option<IpAddr> {
         .ok()
 }
 
-/// The answer when the Worker is misconfigured; the cause is in the Worker's log.
+/// Builds the response sent when the Worker is misconfigured; the cause is in the Worker's log.
 fn unavailable() -> Response<Body> {
     let body = r#"{"error":{"code":"unavailable","message":"Le service est indisponible. / The service is unavailable."}}"#;
     let mut response = Response::new(Body::from(body));
