@@ -13,6 +13,7 @@ pub mod money;
 pub mod order;
 pub mod pricebook;
 pub mod pricing;
+pub mod retention;
 pub mod settings;
 pub mod shipping;
 pub mod slug;

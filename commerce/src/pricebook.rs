@@ -109,6 +109,10 @@ pub struct StoreManifest {
     pub order_number_prefix: String,
     /// Paths of the cart, checkout and home pages per locale, for links in emails.
     pub pages: BTreeMap<Locale, StorePages>,
+    /// Retention periods and request deadlines of the shop (`[privacy]`). Absent
+    /// from manifests of older builds, which then get the French defaults.
+    #[serde(default)]
+    pub privacy: crate::retention::PrivacySettings,
 }
 
 /// The shop's legal identity.
@@ -192,4 +196,8 @@ pub struct StorePages {
     pub cart: String,
     /// Checkout.
     pub checkout: String,
+    /// The "my data" page, where visitors ask for an export or an erasure and
+    /// confirm it. Empty in manifests of older builds, which had no such page.
+    #[serde(default)]
+    pub data_requests: String,
 }

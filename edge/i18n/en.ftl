@@ -121,3 +121,189 @@ email-status-body =
     Your order { $number } is now: { $status }.
 
     { $shop }
+
+## Personal-data requests
+
+error-too-many-requests = Too many requests for this email address or network. Try again later.
+error-invalid-token = This confirmation link is invalid, expired or already used. Make a new request from the “My data” page.
+error-export-not-found = This download link is invalid or has expired. Make a new request from the “My data” page.
+error-export-already-downloaded = This file was already downloaded once from this link. Make a new request from the “My data” page to get it again.
+error-invalid-format = “format” must be json, csv or html.
+error-data-request-not-found = There is no personal-data request with this id.
+error-data-request-closed = This request is no longer open, so its deadline cannot change.
+error-invalid-extension = “months” must be a whole number from 1 to { $max }, because the deadline can be extended by { $max } months at most in total.
+error-invalid-request-status = “{ $status }” is not a request status. Known statuses: { $known }.
+
+## Personal-data export (HTML page)
+
+export-title = Your personal data
+export-intro = Everything the shop holds about { $email }, as of { $date }.
+export-none = Nothing.
+export-yes = Yes
+export-no = No
+export-section-customer = Customer record
+export-section-addresses = Addresses
+export-section-orders = Orders
+export-section-carts = Carts
+export-section-consents = Consent choices
+export-section-subscriptions = Email marketing subscriptions
+export-section-archive = Kept for legal obligations (restricted archive)
+export-field-number = Order
+export-field-ground = Legal ground
+export-field-kept-until = Kept until
+export-ground-invoice = Invoice: accounting documents, French Commercial Code L123-22
+export-ground-contract = Electronic contract of 120 € or more, French Consumer Code L213-1
+export-request-status-received = waiting for confirmation
+export-request-status-confirmed = confirmed
+export-request-status-deferred = postponed until the orders close
+export-request-status-fulfilled = done
+export-request-status-expired = expired (not confirmed in time)
+export-section-requests = Personal-data requests
+export-order-heading = Order { $number }
+export-address-billing = Billing address
+export-address-delivery = Delivery address
+export-kind-export = Copy of the data
+export-kind-erasure = Erasure
+export-field-name = Name
+export-field-email = Email
+export-field-phone = Phone
+export-field-company = Company
+export-field-vat-number = VAT number
+export-field-marketing-email = Marketing emails accepted at checkout
+export-field-created = Created
+export-field-updated = Last change
+export-field-type = Type
+export-field-address = Address
+export-field-orders = Orders
+export-field-store = Store
+export-field-placed = Placed on
+export-field-status = Status
+export-field-shipping = Delivery
+export-field-payment = Payment
+export-field-payment-reference = Payment reference
+export-field-total = Total
+export-field-sku = Reference
+export-field-item = Item
+export-field-quantity = Quantity
+export-field-unit-price = Unit price
+export-field-tax-rate = VAT
+export-field-date = Date
+export-field-note = Note
+export-field-lines = Items
+export-field-action = Choice
+export-field-purposes = Purposes
+export-field-source = Where
+export-field-expires = Expires
+export-field-list = List
+export-field-subscribed = Subscribed
+export-field-unsubscribed = Unsubscribed
+export-field-kind = Request
+export-field-fulfilled = Answered
+
+## Personal-data emails (plain text, for themes without their templates)
+
+email-privacy-confirm-subject =
+    { $kind ->
+        [erasure] Confirm the erasure of your data at { $store }
+       *[export] Confirm your request for a copy of your data at { $store }
+    }
+email-privacy-confirm-body =
+    Hello,
+
+    { $kind ->
+        [erasure] On { $date }, { $store } received a request to erase the personal data it holds about { $email }.
+       *[export] On { $date }, { $store } received a request for a copy of the personal data it holds about { $email }.
+    }
+
+    To confirm it, open this link and press the button on the page: { $url }
+
+    The link is valid for { $hours } hours and works once. We answer by { $deadline } at the latest.
+
+    If you did not make this request, ignore this email. Nothing will change.
+
+    { $store }
+email-privacy-report-subject =
+    { $status ->
+        [deferred] Your erasure request at { $store }: postponed
+       *[fulfilled] Your erasure request at { $store }: done
+    }
+email-privacy-report-intro =
+    Hello,
+
+    { $status ->
+        [deferred] On { $date }, you confirmed the erasure of the personal data that { $store } holds about you. It cannot be applied yet.
+       *[fulfilled] On { $date }, you asked { $store } to erase the personal data it holds about you. Here is what was done.
+    }
+email-privacy-report-deferred =
+    { $count ->
+        [one] This order is still open, and we need your details to deliver it and to handle a return. We apply the erasure automatically once it closes:
+       *[other] These orders are still open, and we need your details to deliver them and to handle a return. We apply the erasure automatically once they close:
+    }
+email-privacy-report-deferred-until = order { $number }, open until { $date } (end of the withdrawal period)
+email-privacy-report-deferred-unshipped = order { $number }, not shipped yet
+email-privacy-report-deleted = Deleted:
+email-privacy-report-kept = Kept, because the law requires it (stored apart, used only for accounting and legal claims):
+email-privacy-report-kept-order =
+    { $ground ->
+        [contract] order { $number }: the invoice and the contract (billing and delivery details), kept until { $date } (electronic contract of 120 € or more, French Consumer Code L213-1)
+       *[invoice] order { $number }: the invoice (billing details only), kept until { $date } (accounting documents, French Commercial Code L123-22)
+    }
+email-privacy-report-nothing = We held no personal data about this address.
+email-privacy-signature =
+    Any question? Write to us at { $email }.
+    { $store }
+email-privacy-deleted-customer = your customer record (name, email, phone, company, VAT number)
+email-privacy-deleted-orders =
+    { $count ->
+        [one] 1 order that was never paid, with its addresses
+       *[other] { $count } orders that were never paid, with their addresses
+    }
+email-privacy-deleted-archived =
+    { $count ->
+        [one] your contact details on 1 paid order (its invoice is archived, see below)
+       *[other] your contact details on { $count } paid orders (their invoices are archived, see below)
+    }
+email-privacy-deleted-carts =
+    { $count ->
+        [one] 1 cart
+       *[other] { $count } carts
+    }
+email-privacy-deleted-subscriptions =
+    { $count ->
+        [one] 1 email marketing subscription
+       *[other] { $count } email marketing subscriptions
+    }
+email-privacy-deleted-unsubscribe-links =
+    { $count ->
+        [one] 1 unsubscribe link
+       *[other] { $count } unsubscribe links
+    }
+email-privacy-deleted-marketing =
+    { $count ->
+        [one] your address at our email marketing provider (1 list)
+       *[other] your address at our email marketing provider ({ $count } lists)
+    }
+email-privacy-inactive-subject = Your details at { $store } will be anonymised on { $date }
+email-privacy-inactive-body =
+    Hello,
+
+    Your last order or contact with { $store } dates from { $last_contact }. We keep customer and subscriber details for { $years } years after the last contact.
+
+    Without news from you, your details will be anonymised on { $date }. To keep them, place an order at { $url }, or reply to this email or write to { $email }.
+
+    Invoices of your past orders stay archived for the period the law requires, whatever you choose.
+
+    { $store }
+email-privacy-extended-subject = Your personal-data request at { $store }: new deadline
+email-privacy-extended-body =
+    Hello,
+
+    { $kind ->
+        [erasure] We need more time to answer the erasure request you made on { $date }, because of its complexity or the number of requests we are handling.
+       *[export] We need more time to answer the request for a copy of your data you made on { $date }, because of its complexity or the number of requests we are handling.
+    }
+    We will answer by { $deadline } at the latest.
+
+    Any question? Write to us at { $email }.
+    { $store }
+data-request-received = If this address is right, a confirmation link is on its way to it. The link is valid for { $hours } hours.

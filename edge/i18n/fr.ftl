@@ -121,3 +121,189 @@ email-status-body =
     Votre commande { $number } est désormais : { $status }.
 
     { $shop }
+
+## Demandes sur les données personnelles
+
+error-too-many-requests = Trop de demandes pour cette adresse e-mail ou ce réseau. Réessayez plus tard.
+error-invalid-token = Ce lien de confirmation est invalide, expiré ou déjà utilisé. Faites une nouvelle demande depuis la page « Mes données ».
+error-export-not-found = Ce lien de téléchargement est invalide ou a expiré. Faites une nouvelle demande depuis la page « Mes données ».
+error-export-already-downloaded = Ce fichier a déjà été téléchargé une fois avec ce lien. Faites une nouvelle demande depuis la page « Mes données » pour l'obtenir à nouveau.
+error-invalid-format = « format » doit valoir json, csv ou html.
+error-data-request-not-found = Aucune demande sur les données personnelles ne porte cet identifiant.
+error-data-request-closed = Cette demande n'est plus en cours, donc son échéance ne peut plus changer.
+error-invalid-extension = « months » doit être un nombre entier de 1 à { $max }, car l'échéance peut être prolongée de { $max } mois au plus au total.
+error-invalid-request-status = « { $status } » n'est pas un statut de demande. Statuts connus : { $known }.
+
+## Export des données personnelles (page HTML)
+
+export-title = Vos données personnelles
+export-intro = Tout ce que la boutique détient sur { $email }, au { $date }.
+export-none = Rien.
+export-yes = Oui
+export-no = Non
+export-section-customer = Fiche client
+export-section-addresses = Adresses
+export-section-orders = Commandes
+export-section-carts = Paniers
+export-section-consents = Choix de consentement
+export-section-subscriptions = Abonnements aux e-mails commerciaux
+export-section-archive = Conservé pour obligation légale (archive à accès restreint)
+export-field-number = Commande
+export-field-ground = Base légale
+export-field-kept-until = Conservé jusqu'au
+export-ground-invoice = Facture : pièces comptables, Code de commerce L123-22
+export-ground-contract = Contrat électronique de 120 € ou plus, Code de la consommation L213-1
+export-request-status-received = en attente de confirmation
+export-request-status-confirmed = confirmée
+export-request-status-deferred = reportée à la clôture des commandes
+export-request-status-fulfilled = traitée
+export-request-status-expired = expirée (non confirmée à temps)
+export-section-requests = Demandes sur les données personnelles
+export-order-heading = Commande { $number }
+export-address-billing = Adresse de facturation
+export-address-delivery = Adresse de livraison
+export-kind-export = Copie des données
+export-kind-erasure = Effacement
+export-field-name = Nom
+export-field-email = E-mail
+export-field-phone = Téléphone
+export-field-company = Société
+export-field-vat-number = Numéro de TVA
+export-field-marketing-email = E-mails commerciaux acceptés à la commande
+export-field-created = Création
+export-field-updated = Dernière modification
+export-field-type = Type
+export-field-address = Adresse
+export-field-orders = Commandes
+export-field-store = Boutique
+export-field-placed = Passée le
+export-field-status = Statut
+export-field-shipping = Livraison
+export-field-payment = Paiement
+export-field-payment-reference = Référence du paiement
+export-field-total = Total
+export-field-sku = Référence
+export-field-item = Article
+export-field-quantity = Quantité
+export-field-unit-price = Prix unitaire
+export-field-tax-rate = TVA
+export-field-date = Date
+export-field-note = Note
+export-field-lines = Articles
+export-field-action = Choix
+export-field-purposes = Finalités
+export-field-source = Où
+export-field-expires = Expiration
+export-field-list = Liste
+export-field-subscribed = Inscription
+export-field-unsubscribed = Désinscription
+export-field-kind = Demande
+export-field-fulfilled = Réponse
+
+## E-mails sur les données personnelles (texte brut, pour les thèmes sans leurs gabarits)
+
+email-privacy-confirm-subject =
+    { $kind ->
+        [erasure] Confirmez l'effacement de vos données chez { $store }
+       *[export] Confirmez votre demande de copie de vos données chez { $store }
+    }
+email-privacy-confirm-body =
+    Bonjour,
+
+    { $kind ->
+        [erasure] Le { $date }, { $store } a reçu une demande d'effacement des données personnelles détenues sur { $email }.
+       *[export] Le { $date }, { $store } a reçu une demande de copie des données personnelles détenues sur { $email }.
+    }
+
+    Pour la confirmer, ouvrez ce lien et appuyez sur le bouton de la page : { $url }
+
+    Le lien est valable { $hours } heures et ne sert qu'une fois. Nous répondons au plus tard le { $deadline }.
+
+    Si vous n'êtes pas à l'origine de cette demande, ignorez ce message. Rien ne changera.
+
+    { $store }
+email-privacy-report-subject =
+    { $status ->
+        [deferred] Votre demande d'effacement chez { $store } : reportée
+       *[fulfilled] Votre demande d'effacement chez { $store } : effectuée
+    }
+email-privacy-report-intro =
+    Bonjour,
+
+    { $status ->
+        [deferred] Le { $date }, vous avez confirmé l'effacement des données personnelles détenues sur vous par { $store }. Il ne peut pas encore être appliqué.
+       *[fulfilled] Le { $date }, vous avez demandé l'effacement des données personnelles détenues sur vous par { $store }. Voici ce qui a été fait.
+    }
+email-privacy-report-deferred =
+    { $count ->
+        [one] Cette commande est encore en cours, et vos coordonnées restent nécessaires pour la livrer et traiter un éventuel retour. Nous appliquons l'effacement automatiquement dès sa clôture :
+       *[other] Ces commandes sont encore en cours, et vos coordonnées restent nécessaires pour les livrer et traiter un éventuel retour. Nous appliquons l'effacement automatiquement dès leur clôture :
+    }
+email-privacy-report-deferred-until = commande { $number }, en cours jusqu'au { $date } (fin du délai de rétractation)
+email-privacy-report-deferred-unshipped = commande { $number }, pas encore expédiée
+email-privacy-report-deleted = Effacé :
+email-privacy-report-kept = Conservé, parce que la loi l'impose (archivé à part, utilisé seulement pour la comptabilité et les litiges) :
+email-privacy-report-kept-order =
+    { $ground ->
+        [contract] commande { $number } : la facture et le contrat (coordonnées de facturation et de livraison), conservés jusqu'au { $date } (contrat électronique de 120 € ou plus, Code de la consommation L213-1)
+       *[invoice] commande { $number } : la facture (coordonnées de facturation seulement), conservée jusqu'au { $date } (pièces comptables, Code de commerce L123-22)
+    }
+email-privacy-report-nothing = Nous ne détenions aucune donnée personnelle sur cette adresse.
+email-privacy-signature =
+    Une question ? Écrivez-nous à { $email }.
+    { $store }
+email-privacy-deleted-customer = votre fiche client (nom, e-mail, téléphone, société, numéro de TVA)
+email-privacy-deleted-orders =
+    { $count ->
+        [one] 1 commande jamais payée, avec ses adresses
+       *[other] { $count } commandes jamais payées, avec leurs adresses
+    }
+email-privacy-deleted-archived =
+    { $count ->
+        [one] vos coordonnées sur 1 commande payée (sa facture est archivée, voir plus bas)
+       *[other] vos coordonnées sur { $count } commandes payées (leurs factures sont archivées, voir plus bas)
+    }
+email-privacy-deleted-carts =
+    { $count ->
+        [one] 1 panier
+       *[other] { $count } paniers
+    }
+email-privacy-deleted-subscriptions =
+    { $count ->
+        [one] 1 abonnement aux e-mails commerciaux
+       *[other] { $count } abonnements aux e-mails commerciaux
+    }
+email-privacy-deleted-unsubscribe-links =
+    { $count ->
+        [one] 1 lien de désinscription
+       *[other] { $count } liens de désinscription
+    }
+email-privacy-deleted-marketing =
+    { $count ->
+        [one] votre adresse chez notre prestataire d'e-mails commerciaux (1 liste)
+       *[other] votre adresse chez notre prestataire d'e-mails commerciaux ({ $count } listes)
+    }
+email-privacy-inactive-subject = Vos coordonnées chez { $store } seront anonymisées le { $date }
+email-privacy-inactive-body =
+    Bonjour,
+
+    Votre dernière commande ou prise de contact avec { $store } date du { $last_contact }. Nous gardons les coordonnées des clients et abonnés { $years } ans après le dernier contact.
+
+    Sans nouvelles de votre part, vos coordonnées seront anonymisées le { $date }. Pour les conserver, passez une commande sur { $url }, ou répondez à ce message ou écrivez à { $email }.
+
+    Les factures de vos commandes passées restent archivées pendant la durée imposée par la loi, quel que soit votre choix.
+
+    { $store }
+email-privacy-extended-subject = Votre demande sur vos données personnelles chez { $store } : nouvelle échéance
+email-privacy-extended-body =
+    Bonjour,
+
+    { $kind ->
+        [erasure] Il nous faut plus de temps pour répondre à la demande d'effacement faite le { $date }, en raison de sa complexité ou du nombre de demandes en cours.
+       *[export] Il nous faut plus de temps pour répondre à la demande de copie de vos données faite le { $date }, en raison de sa complexité ou du nombre de demandes en cours.
+    }
+    Nous répondrons au plus tard le { $deadline }.
+
+    Une question ? Écrivez-nous à { $email }.
+    { $store }
+data-request-received = Si cette adresse est correcte, un lien de confirmation vient d'y être envoyé. Le lien est valable { $hours } heures.

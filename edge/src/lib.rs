@@ -18,6 +18,7 @@ pub mod marketing;
 pub mod native;
 pub mod notify;
 pub mod payment;
+pub mod privacy;
 pub mod state;
 pub mod stock_import;
 pub mod storage;

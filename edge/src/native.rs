@@ -169,7 +169,7 @@ impl NativeHost {
 
     /// Starts the background tasks on the current tokio runtime: remembering the
     /// consent policies, reloading the stores when a new build lands, retrying
-    /// queued emails and email marketing jobs, deleting expired carts.
+    /// queued emails and email marketing jobs, and the hourly retention purge.
     pub fn spawn_background_tasks(&self) {
         let host = self.clone();
         tokio::spawn(async move {
@@ -192,10 +192,11 @@ impl NativeHost {
             let mut interval = tokio::time::interval(PURGE_INTERVAL);
             loop {
                 interval.tick().await;
-                match state.storage().purge_expired_carts(state.now()).await {
-                    Ok(0) => {}
-                    Ok(deleted) => tracing::info!(deleted, "expired carts deleted"),
-                    Err(error) => tracing::error!(%error, "deleting expired carts failed"),
+                // The whole retention purge, not only carts: a merchant who runs the
+                // native host meets the retention periods without a cron line. It is
+                // idempotent and logs counts only, so running it hourly is harmless.
+                if let Err(error) = crate::privacy::purge::run(&state, state.now()).await {
+                    tracing::error!(%error, "the retention purge failed; it runs again in an hour");
                 }
             }
         });

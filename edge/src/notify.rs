@@ -134,6 +134,11 @@ fn plain_email(
     let (subject, body) = match kind {
         EmailKind::OrderConfirmation => ("email-order-subject", "email-order-body"),
         EmailKind::StatusChanged => ("email-status-subject", "email-status-body"),
+        // `build_email` never picks these: `privacy::emails` builds the
+        // personal-data emails, with their own plain-text messages.
+        EmailKind::DataRequestConfirm | EmailKind::DataRequestReport | EmailKind::InactiveWarning => {
+            ("email-order-subject", "email-order-body")
+        }
     };
     Email {
         from,
@@ -151,6 +156,13 @@ pub fn context(order: &Order, store: &Store, kind: EmailKind, status: &str) -> E
     let manifest = &store.manifest;
     let shop = &manifest.shop;
     let base_url = manifest.base_url.trim_end_matches('/');
+    // Shipping is shown the way the lines are: with VAT for a TTC store, without
+    // it for an HT (B2B) one, so the subtotal and shipping add up on the page.
+    let shipping_price = if order.totals.prices_include_tax {
+        order.shipping.gross
+    } else {
+        order.shipping.net
+    };
     let pages = manifest.pages.get(locale);
     let home = pages.map_or("/", |pages| pages.home.as_str());
     let checkout = pages.map_or("/", |pages| pages.checkout.as_str());
@@ -232,7 +244,7 @@ pub fn context(order: &Order, store: &Store, kind: EmailKind, status: &str) -> E
             lines,
             totals: EmailTotals {
                 subtotal: money(order.totals.subtotal),
-                shipping: Some(money(order.shipping.gross)),
+                shipping: Some(money(shipping_price)),
                 excl_tax: money(order.totals.total_excl_tax),
                 tax: money(order.totals.tax_total),
                 incl_tax: money(order.totals.total),
@@ -245,7 +257,7 @@ pub fn context(order: &Order, store: &Store, kind: EmailKind, status: &str) -> E
                     })
                     .collect(),
             },
-            shipping: Some(shipping(order, store, money(order.shipping.gross))),
+            shipping: Some(shipping(order, store, money(shipping_price))),
             billing_address: address_lines(&order.billing_address),
         },
         status_change,

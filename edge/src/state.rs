@@ -31,6 +31,16 @@ pub struct EdgeConfig {
     /// `http://localhost:<port>` origin. Only `comptoir serve` sets it: its pages are
     /// served from loopback ports, not from the stores' public addresses.
     pub allow_loopback_origins: bool,
+    /// Personal-data requests accepted per email address in
+    /// [`EdgeConfig::data_request_email_window_hours`]; more get `429`.
+    pub data_request_email_limit: u32,
+    /// Window of the per-email limit, in hours.
+    pub data_request_email_window_hours: u32,
+    /// Personal-data requests accepted per IP network (IPv4 /24, IPv6 /48) in
+    /// [`EdgeConfig::data_request_ip_window_hours`]; more get `429`.
+    pub data_request_ip_limit: u32,
+    /// Window of the per-network limit, in hours.
+    pub data_request_ip_window_hours: u32,
 }
 
 impl Default for EdgeConfig {
@@ -42,6 +52,10 @@ impl Default for EdgeConfig {
             body_limit_bytes: 64 * 1024,
             email_max_attempts: 5,
             allow_loopback_origins: false,
+            data_request_email_limit: 3,
+            data_request_email_window_hours: 24,
+            data_request_ip_limit: 10,
+            data_request_ip_window_hours: 1,
         }
     }
 }
@@ -56,6 +70,13 @@ impl fmt::Debug for EdgeConfig {
             .field("body_limit_bytes", &self.body_limit_bytes)
             .field("email_max_attempts", &self.email_max_attempts)
             .field("allow_loopback_origins", &self.allow_loopback_origins)
+            .field("data_request_email_limit", &self.data_request_email_limit)
+            .field(
+                "data_request_email_window_hours",
+                &self.data_request_email_window_hours,
+            )
+            .field("data_request_ip_limit", &self.data_request_ip_limit)
+            .field("data_request_ip_window_hours", &self.data_request_ip_window_hours)
             .finish()
     }
 }

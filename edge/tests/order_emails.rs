@@ -175,3 +175,38 @@ async fn backorder_shown_on_line() {
         english.text
     );
 }
+
+#[tokio::test]
+async fn excl_tax_orders_show_shipping_without_vat() {
+    let store = store_with_templates();
+    let mut order = place_order("colissimo").await;
+    assert!(order.shipping.net < order.shipping.gross, "colissimo carries VAT");
+
+    let incl = edge::notify::context(
+        &order,
+        &store,
+        edge::mail::EmailKind::OrderConfirmation,
+        "pending",
+    );
+    assert_eq!(
+        incl.order.totals.shipping.as_ref().map(|m| m.amount),
+        Some(order.shipping.gross)
+    );
+
+    // The same order as an HT (B2B) store records it: lines and shipping without VAT.
+    order.totals.prices_include_tax = false;
+    let excl = edge::notify::context(
+        &order,
+        &store,
+        edge::mail::EmailKind::OrderConfirmation,
+        "pending",
+    );
+    assert_eq!(
+        excl.order.totals.shipping.as_ref().map(|m| m.amount),
+        Some(order.shipping.net)
+    );
+    assert_eq!(
+        excl.order.shipping.as_ref().map(|s| s.price.amount),
+        Some(order.shipping.net)
+    );
+}

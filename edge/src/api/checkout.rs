@@ -638,7 +638,7 @@ fn validate(request: &CheckoutRequest, store: &Store) -> Result<ValidCustomer, V
 /// Checks that an email address is plausible: one `@`, a non-empty local part, a
 /// dotted domain, no spaces or control characters. The confirmation email proves
 /// that it works.
-fn valid_email(email: &str) -> bool {
+pub(crate) fn valid_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
         return false;
     };

@@ -19,7 +19,7 @@ use crate::clock::{parse_time, random_hex, rfc3339};
 use crate::consent::proof::choices_json;
 use crate::consent::{
     ClientContext, ConsentAction, ConsentFields, ConsentPolicy, ConsentRecord, UiSource, action_str,
-    ui_source_str, verify_chain,
+    ui_source_str, verify_chain_from,
 };
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -330,7 +330,9 @@ pub async fn export(
         .filter(|store| !store.is_empty());
 
     let chain = state.storage().consent_chain().await?;
-    let check = verify_chain(&chain);
+    // After the retention purge, the chain starts at its checkpoint, not at zeros.
+    let start = state.storage().consent_chain_start().await?;
+    let check = verify_chain_from(&start, &chain);
     let selected: Vec<&ConsentRecord> = chain
         .iter()
         .filter(|record| since.is_none_or(|since| record.fields.given_at >= since))

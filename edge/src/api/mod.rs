@@ -1,11 +1,13 @@
 //! The HTTP API: one axum router for the cart, checkout, orders, card payment
-//! webhooks, consent records, unsubscribe links and administration. See `docs/en/api.md` for the endpoints, bodies and
+//! webhooks, consent records, unsubscribe links, personal-data requests and
+//! administration. See `docs/en/api.md` for the endpoints, bodies and
 //! error codes.
 
 pub mod admin;
 pub mod carts;
 pub mod checkout;
 pub mod consents;
+pub mod data_requests;
 pub mod orders;
 pub mod payments;
 pub mod request;
@@ -47,6 +49,12 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/admin/carts", get(admin::list_carts))
         .route("/api/admin/consents", get(consents::export))
+        .route("/api/admin/data-requests", get(data_requests::admin_list))
+        .route("/api/admin/data-requests/log", get(data_requests::admin_log))
+        .route(
+            "/api/admin/data-requests/{id}/extend",
+            post(data_requests::admin_extend),
+        )
         .route_layer(from_fn_with_state(state.clone(), request::require_admin));
 
     let router = Router::new()
@@ -67,6 +75,9 @@ pub fn router(state: AppState) -> Router {
         .route("/api/payments/stripe/webhook", post(payments::stripe_webhook))
         .route("/api/consents", post(consents::record))
         .route("/api/consents/{consent_id}", get(consents::get))
+        .route("/api/data-requests", post(data_requests::create))
+        .route("/api/data-requests/confirm", post(data_requests::confirm))
+        .route("/api/data-requests/exports/{token}", get(data_requests::download))
         .route(
             "/api/unsubscribe",
             get(unsubscribe::page).post(unsubscribe::unsubscribe),

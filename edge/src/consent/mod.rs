@@ -25,4 +25,4 @@ pub use policy::{
     CONSENT_POLICY_PATH, ConsentAction, ConsentChoice, ConsentPolicy, EMAILING, NECESSARY,
     UI_SOURCE_UNSUBSCRIBE, UiSource, action_str, emailing_choice, parse_policy, ui_source_str,
 };
-pub use proof::{ChainCheck, ConsentFields, ConsentRecord, GENESIS_HASH, verify_chain};
+pub use proof::{ChainCheck, ConsentFields, ConsentRecord, GENESIS_HASH, verify_chain, verify_chain_from};

@@ -109,7 +109,14 @@ pub struct ChainCheck {
 
 /// Checks a whole chain, given in insertion order from its first record.
 pub fn verify_chain(records: &[ConsentRecord]) -> ChainCheck {
-    let mut expected_previous = GENESIS_HASH.to_owned();
+    verify_chain_from(GENESIS_HASH, records)
+}
+
+/// Checks a chain whose first record links to `start`: [`GENESIS_HASH`] for a
+/// whole chain, or the checkpoint the retention purge stored when it deleted the
+/// oldest records.
+pub fn verify_chain_from(start: &str, records: &[ConsentRecord]) -> ChainCheck {
+    let mut expected_previous = start.to_owned();
     let mut first_broken = None;
     let mut valid_through = BTreeMap::new();
     for record in records {
@@ -208,6 +215,19 @@ mod tests {
         assert_eq!(check.first_broken, Some(3));
         assert!(check.valid_through[&2]);
         assert!(!check.valid_through[&4]);
+    }
+
+    #[test]
+    fn chain_verifies_from_checkpoint() {
+        let records = chain(4);
+        let checkpoint = records[1].record_hash.clone();
+        let kept = &records[2..];
+        assert!(!verify_chain(kept).valid);
+        assert!(verify_chain_from(&checkpoint, kept).valid);
+        assert_eq!(verify_chain_from(GENESIS_HASH, kept).first_broken, Some(3));
+        // A checkpoint does not hide a record deleted after it.
+        let gapped = [records[3].clone()];
+        assert_eq!(verify_chain_from(&checkpoint, &gapped).first_broken, Some(4));
     }
 
     #[test]

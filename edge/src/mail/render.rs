@@ -11,6 +11,7 @@
 //! | `status_changed.subject.txt` | `templates/emails/status_changed.subject.txt` | yes |
 //! | `status_changed.txt` | `templates/emails/status_changed.txt` | yes |
 //! | `status_changed.html` | `templates/emails/status_changed.html` | no |
+//! | `data_request_confirm.*`, `data_request_report.*`, `inactive_warning.*` | `templates/emails/…` (subject, text, HTML) | no: without them these emails are plain localized text |
 //! | any other `*.txt`, `*.html`, sub-folders included | `templates/emails/**` | layouts and partials the templates `extends` or `include` |
 //! | `emails.<locale>.ftl` | `i18n/emails.<locale>.ftl` | at least one; `en` and `fr` are the fallbacks |
 //!
@@ -46,17 +47,40 @@ pub enum EmailKind {
     OrderConfirmation,
     /// Sent when the merchant moves an order to a status that notifies the customer.
     StatusChanged,
+    /// Sent when someone requests an export or an erasure of their data: the
+    /// confirmation link.
+    DataRequestConfirm,
+    /// Sent when an erasure is applied or deferred: what was deleted, what is kept,
+    /// on which legal ground and until when.
+    DataRequestReport,
+    /// Sent before an inactive person's data is anonymised.
+    InactiveWarning,
 }
 
 impl EmailKind {
     /// Every kind.
-    pub const ALL: [EmailKind; 2] = [EmailKind::OrderConfirmation, EmailKind::StatusChanged];
+    pub const ALL: [EmailKind; 5] = [
+        EmailKind::OrderConfirmation,
+        EmailKind::StatusChanged,
+        EmailKind::DataRequestConfirm,
+        EmailKind::DataRequestReport,
+        EmailKind::InactiveWarning,
+    ];
 
-    /// Base name of the kind's templates: `order_confirmation`, `status_changed`.
+    /// The kinds whose subject and text templates a theme must publish. Themes
+    /// written before the personal-data emails existed lack them, and those emails
+    /// are then sent as plain localized text.
+    pub const REQUIRED: [EmailKind; 2] = [EmailKind::OrderConfirmation, EmailKind::StatusChanged];
+
+    /// Base name of the kind's templates: `order_confirmation`, `status_changed`,
+    /// `data_request_confirm`, `data_request_report`, `inactive_warning`.
     pub fn name(self) -> &'static str {
         match self {
             EmailKind::OrderConfirmation => "order_confirmation",
             EmailKind::StatusChanged => "status_changed",
+            EmailKind::DataRequestConfirm => "data_request_confirm",
+            EmailKind::DataRequestReport => "data_request_report",
+            EmailKind::InactiveWarning => "inactive_warning",
         }
     }
 
@@ -266,7 +290,7 @@ impl EmailTemplates {
             }
         }
 
-        for kind in EmailKind::ALL {
+        for kind in EmailKind::REQUIRED {
             for path in [kind.subject_template(), kind.text_template()] {
                 if !templates.iter().any(|(name, _)| *name == path) {
                     problems.push(TemplateProblem::MissingTemplate { path });
@@ -292,6 +316,7 @@ impl EmailTemplates {
                 }])
             })?;
             tera.register_function("t", Translate::new(language, &bundles));
+            tera.register_filter("title", title_case);
             by_language.insert(language.clone(), tera);
         }
         Ok(EmailTemplates { by_language })
@@ -318,7 +343,29 @@ impl EmailTemplates {
     /// `context.lang`, its language without region, English and French (else the
     /// first language loaded).
     pub fn render(&self, kind: EmailKind, context: &EmailContext) -> Result<RenderedEmail, TemplateError> {
-        let tera = language_chain(&context.lang)
+        self.render_context(kind, &context.lang, context)
+    }
+
+    /// Checks whether the templates include `kind`'s subject and text templates,
+    /// which the personal-data kinds may lack (see [`EmailKind::REQUIRED`]).
+    pub fn has(&self, kind: EmailKind) -> bool {
+        self.by_language.values().next().is_some_and(|tera| {
+            let names: Vec<&str> = tera.get_template_names().collect();
+            names.contains(&kind.subject_template().as_str())
+                && names.contains(&kind.text_template().as_str())
+        })
+    }
+
+    /// Renders `kind` from any serializable context, in `lang` as
+    /// [`EmailTemplates::render`] chooses it. The personal-data emails use it: their
+    /// context has no order.
+    pub fn render_context<C: serde::Serialize>(
+        &self,
+        kind: EmailKind,
+        lang: &str,
+        context: &C,
+    ) -> Result<RenderedEmail, TemplateError> {
+        let tera = language_chain(lang)
             .iter()
             .find_map(|language| self.by_language.get(language))
             .or_else(|| self.by_language.values().next())
@@ -360,6 +407,29 @@ fn escape_html(input: &str) -> String {
         }
     }
     escaped
+}
+
+/// Applies Tera's `title` filter without regular expressions. The Worker's regex
+/// engine only matches ASCII word characters, and this keeps `{{ "élan" | title }}`
+/// the same (`Élan`) on both hosts. Each run of letters, digits, `_` and `'` gets
+/// its first character uppercased and the rest lowercased.
+fn title_case(value: &Value, _: &std::collections::HashMap<String, Value>) -> tera::Result<Value> {
+    let text = tera::from_value::<String>(value.clone())
+        .map_err(|_| tera::Error::msg("the `title` filter expects a string"))?;
+    let mut titled = String::with_capacity(text.len());
+    let mut in_word = false;
+    for c in text.chars() {
+        let word_char = c.is_alphanumeric() || c == '_' || c == '\'';
+        if word_char && !in_word {
+            titled.extend(c.to_uppercase());
+        } else if word_char {
+            titled.extend(c.to_lowercase());
+        } else {
+            titled.push(c);
+        }
+        in_word = word_char;
+    }
+    Ok(Value::String(titled))
 }
 
 fn render_one(tera: &Tera, template: &str, context: &Context) -> Result<String, TemplateError> {
@@ -595,6 +665,13 @@ fn read_dir_into(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn title_filter_handles_accents() {
+        let titled =
+            title_case(&Value::from("élan D'ÉTÉ, café_noir"), &Default::default()).expect("a string");
+        assert_eq!(titled, Value::from("Élan D'été, Café_noir"));
+    }
 
     #[test]
     fn templates_shareable_across_threads() {

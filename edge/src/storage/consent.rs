@@ -19,7 +19,7 @@ pub struct NewSubscription {
     pub store: String,
     /// The list: `email` for the checkout's email marketing box.
     pub list: String,
-    /// Normalized email (trimmed, lowercased).
+    /// Normalized email (trimmed, ASCII letters lowercased).
     pub email_key: String,
     /// Locale of future emails.
     pub locale: String,

@@ -13,6 +13,7 @@
 mod consent;
 #[cfg(target_arch = "wasm32")]
 pub mod d1;
+pub mod privacy;
 #[cfg(feature = "native")]
 pub mod sqlite;
 
@@ -25,6 +26,11 @@ use commerce::{Currency, Locale};
 use serde::{Deserialize, Serialize};
 
 pub use consent::{MarketingJob, NewConsent, NewSubscription, Subscription, SyncAction, Withdrawal};
+pub use privacy::{
+    Admission, ArchivedOrder, ConfirmRefusal, Confirmation, DataRequest, Erasure, ErasureCounts,
+    ErasureError, InactivePerson, NewDataRequest, PersonalData, PurgeCounts, RequestFilter, RequestKind,
+    RequestLogEntry, RequestStatus, Throttle,
+};
 
 use crate::consent::{ConsentPolicy, ConsentRecord};
 pub use crate::mail::BoxFuture;
@@ -37,6 +43,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../../migrations/0001_commerce.sql"),
     ),
     ("0002_consent", include_str!("../../migrations/0002_consent.sql")),
+    ("0003_privacy", include_str!("../../migrations/0003_privacy.sql")),
 ];
 
 /// The backend failed: the database is unreachable, corrupt or full. The message is
@@ -595,10 +602,203 @@ pub trait Storage: Send + Sync {
         outcome: Result<(), String>,
         now: i64,
     ) -> BoxFuture<'_, StorageResult<()>>;
+    // Personal-data requests and retention (see `storage::privacy`). The default
+    // bodies let a backend compile before it implements them; each returns an
+    // error that names the method.
+
+    /// Records a request with its `received` log entry, if every throttle bucket
+    /// is under its limit (counting this request in the same write).
+    fn create_data_request(
+        &self,
+        request: NewDataRequest,
+        throttle: Throttle,
+    ) -> BoxFuture<'_, StorageResult<Admission>> {
+        let _ = (request, throttle);
+        unsupported("create_data_request")
+    }
+
+    /// Confirms a request once: the token must match a `received` request of the
+    /// same store that has not expired. Clears the token, stores the export's
+    /// download token when given, and logs `confirmed`, all in one write.
+    fn confirm_data_request(
+        &self,
+        confirmation: Confirmation,
+    ) -> BoxFuture<'_, StorageResult<Result<DataRequest, ConfirmRefusal>>> {
+        let _ = confirmation;
+        unsupported("confirm_data_request")
+    }
+
+    /// The request with this id.
+    fn find_data_request(&self, id: String) -> BoxFuture<'_, StorageResult<Option<DataRequest>>> {
+        let _ = id;
+        unsupported("find_data_request")
+    }
+
+    /// The export request whose download token hashes to this, unless its link
+    /// expired at `now`.
+    fn find_export(&self, token_hash: String, now: i64) -> BoxFuture<'_, StorageResult<Option<DataRequest>>> {
+        let _ = (token_hash, now);
+        unsupported("find_export")
+    }
+
+    /// Claims the one download of `format` (`json`, `csv`, `html`) of an export
+    /// and logs it; false when that format was downloaded already.
+    fn claim_export_download(
+        &self,
+        request_id: String,
+        format: String,
+        now: i64,
+    ) -> BoxFuture<'_, StorageResult<bool>> {
+        let _ = (request_id, format, now);
+        unsupported("claim_export_download")
+    }
+
+    /// Everything held about a normalized email, across all stores.
+    fn personal_data(&self, email_key: String) -> BoxFuture<'_, StorageResult<PersonalData>> {
+        let _ = email_key;
+        unsupported("personal_data")
+    }
+
+    /// Applies an erasure in one write and counts what it did. Running it again
+    /// for the same person changes nothing more.
+    fn erase_personal_data(&self, erasure: Erasure) -> BoxFuture<'_, Result<ErasureCounts, ErasureError>> {
+        let _ = erasure;
+        Box::pin(async { Err(ErasureError::Storage(not_implemented("erase_personal_data"))) })
+    }
+
+    /// Moves a request to `deferred` (erasure waiting for open orders), with the
+    /// time to try again, and logs it.
+    fn defer_data_request(
+        &self,
+        id: String,
+        until: Option<i64>,
+        detail: Option<String>,
+        now: i64,
+    ) -> BoxFuture<'_, StorageResult<()>> {
+        let _ = (id, until, detail, now);
+        unsupported("defer_data_request")
+    }
+
+    /// Marks a request fulfilled and logs it. For an erasure the email is cleared
+    /// at once; for an export it is kept until the download link expires.
+    fn fulfil_data_request(
+        &self,
+        id: String,
+        detail: Option<String>,
+        now: i64,
+    ) -> BoxFuture<'_, StorageResult<()>> {
+        let _ = (id, detail, now);
+        unsupported("fulfil_data_request")
+    }
+
+    /// Extends a request's deadline (with notice to the person) and logs it.
+    fn extend_data_request(
+        &self,
+        id: String,
+        deadline_at: i64,
+        now: i64,
+    ) -> BoxFuture<'_, StorageResult<bool>> {
+        let _ = (id, deadline_at, now);
+        unsupported("extend_data_request")
+    }
+
+    /// Requests matching `filter`, soonest deadline first.
+    fn list_data_requests(&self, filter: RequestFilter) -> BoxFuture<'_, StorageResult<Vec<DataRequest>>> {
+        let _ = filter;
+        unsupported("list_data_requests")
+    }
+
+    /// The request log, oldest first, from `since` when given.
+    fn data_request_log(&self, since: Option<i64>) -> BoxFuture<'_, StorageResult<Vec<RequestLogEntry>>> {
+        let _ = since;
+        unsupported("data_request_log")
+    }
+
+    /// The restricted archive, for the merchant's accounting; oldest first.
+    fn archived_orders(&self) -> BoxFuture<'_, StorageResult<Vec<ArchivedOrder>>> {
+        unsupported("archived_orders")
+    }
+
+    /// Expires `received` requests whose link expired at `now` (clearing their
+    /// email, logging `expired`); returns how many.
+    fn expire_data_requests(&self, now: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        let _ = now;
+        unsupported("expire_data_requests")
+    }
+
+    /// Clears the email of fulfilled exports whose link expired at `now`, and
+    /// their download token; returns how many.
+    fn close_expired_exports(&self, now: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        let _ = now;
+        unsupported("close_expired_exports")
+    }
+
+    /// People whose last contact was before `before`, with their warning state.
+    fn inactive_people(&self, before: i64, limit: u32) -> BoxFuture<'_, StorageResult<Vec<InactivePerson>>> {
+        let _ = (before, limit);
+        unsupported("inactive_people")
+    }
+
+    /// Records that an inactive person was warned.
+    fn mark_inactive_warned(&self, email_key: String, now: i64) -> BoxFuture<'_, StorageResult<()>> {
+        let _ = (email_key, now);
+        unsupported("mark_inactive_warned")
+    }
+
+    /// Deletes archived orders whose retention ended at `now`; returns how many.
+    fn purge_archive(&self, now: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        let _ = now;
+        unsupported("purge_archive")
+    }
+
+    /// Deletes consent records that expired before `expired_before`, keeping the
+    /// chain verifiable from the first record kept; returns how many.
+    fn purge_consent_records(&self, expired_before: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        let _ = expired_before;
+        unsupported("purge_consent_records")
+    }
+
+    /// Deletes request log entries older than `before`; returns how many.
+    fn purge_request_log(&self, before: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        let _ = before;
+        unsupported("purge_request_log")
+    }
+
+    /// Deletes rate-limit counters expired at `now`; returns how many rows.
+    /// Idempotency keys are deleted by [`Storage::purge_idempotency_keys`].
+    fn housekeeping(&self, now: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        let _ = now;
+        unsupported("housekeeping")
+    }
+
+    /// Deletes idempotency keys claimed before `created_before`; returns how many.
+    /// A key only has to outlive the retries of the request that claimed it.
+    fn purge_idempotency_keys(&self, created_before: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        let _ = created_before;
+        unsupported("purge_idempotency_keys")
+    }
+
+    /// The `previous_hash` of the first record of the consent chain:
+    /// [`crate::consent::GENESIS_HASH`] until the purge deletes the oldest records,
+    /// then the hash of the last record it deleted.
+    fn consent_chain_start(&self) -> BoxFuture<'_, StorageResult<String>> {
+        Box::pin(async { Ok(crate::consent::GENESIS_HASH.to_owned()) })
+    }
 }
 
-/// Normalizes an email into the customer key: trimmed and lowercased. Gmail-style
-/// dots and `+tags` are kept, since other providers treat them as distinct.
+fn not_implemented(method: &str) -> StorageError {
+    StorageError(format!("`{method}` is not implemented by this storage backend"))
+}
+
+fn unsupported<T: Send + 'static>(method: &'static str) -> BoxFuture<'static, StorageResult<T>> {
+    Box::pin(async move { Err(not_implemented(method)) })
+}
+
+/// Normalizes an email into the customer key: trimmed, ASCII letters lowercased.
+/// Gmail-style dots and `+tags` are kept, since other providers treat them as
+/// distinct. Only ASCII is folded: full Unicode lowercasing would merge distinct
+/// mailboxes (the Kelvin sign `K` lowercases to `k`), letting one person's
+/// address select another's data.
 pub fn email_key(email: &str) -> String {
-    email.trim().to_lowercase()
+    email.trim().to_ascii_lowercase()
 }

@@ -8,6 +8,7 @@
 //! parameter.
 
 mod consent;
+mod privacy;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -18,6 +19,10 @@ use commerce::tax::TaxSplit;
 use commerce::{Currency, Locale};
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
+use super::{
+    Admission, ArchivedOrder, ConfirmRefusal, Confirmation, DataRequest, Erasure, ErasureCounts,
+    ErasureError, InactivePerson, NewDataRequest, PersonalData, RequestFilter, RequestLogEntry, Throttle,
+};
 use super::{
     BoxFuture, CartRecord, Created, IdempotencyClaim, LineChange, MIGRATIONS, MarketingJob, NewCart,
     NewConsent, NewSubscription, Notification, ORDER_CONFIRMATION, Order, OrderDraft, OrderFilter, OrderLine,
@@ -65,6 +70,9 @@ impl SqliteStorage {
         connection.pragma_update(None, "synchronous", "FULL")?;
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.pragma_update(None, "busy_timeout", BUSY_TIMEOUT_MS)?;
+        // Deleted and overwritten rows are zeroed in the file, so an erasure does not
+        // leave the person's data readable in free pages.
+        connection.pragma_update(None, "secure_delete", "ON")?;
         migrate(&mut connection)?;
         Ok(SqliteStorage {
             connection: Arc::new(Mutex::new(connection)),
@@ -998,5 +1006,138 @@ impl Storage for SqliteStorage {
         now: i64,
     ) -> BoxFuture<'_, StorageResult<()>> {
         self.run(move |connection| consent::record_job(connection, id, outcome, now))
+    }
+
+    fn create_data_request(
+        &self,
+        request: NewDataRequest,
+        throttle: Throttle,
+    ) -> BoxFuture<'_, StorageResult<Admission>> {
+        self.run(move |connection| {
+            privacy::create_request(connection, &request, &throttle.buckets, throttle.now)
+        })
+    }
+
+    fn confirm_data_request(
+        &self,
+        confirmation: Confirmation,
+    ) -> BoxFuture<'_, StorageResult<Result<DataRequest, ConfirmRefusal>>> {
+        self.run(move |connection| privacy::confirm(connection, &confirmation))
+    }
+
+    fn find_data_request(&self, id: String) -> BoxFuture<'_, StorageResult<Option<DataRequest>>> {
+        self.run(move |connection| privacy::find_request(connection, &id))
+    }
+
+    fn find_export(&self, token_hash: String, now: i64) -> BoxFuture<'_, StorageResult<Option<DataRequest>>> {
+        self.run(move |connection| privacy::find_export(connection, &token_hash, now))
+    }
+
+    fn claim_export_download(
+        &self,
+        request_id: String,
+        format: String,
+        now: i64,
+    ) -> BoxFuture<'_, StorageResult<bool>> {
+        self.run(move |connection| privacy::claim_download(connection, &request_id, &format, now))
+    }
+
+    fn personal_data(&self, email_key: String) -> BoxFuture<'_, StorageResult<PersonalData>> {
+        self.run(move |connection| privacy::personal_data(connection, &email_key))
+    }
+
+    fn erase_personal_data(&self, erasure: Erasure) -> BoxFuture<'_, Result<ErasureCounts, ErasureError>> {
+        self.run(move |connection| {
+            let counts = privacy::erase(connection, &erasure)?;
+            // `secure_delete` zeroes freed pages only once they reach the main file;
+            // until a checkpoint, the old page versions (the erased email and
+            // address) stay readable in the WAL and in any copy taken meanwhile.
+            // A failed checkpoint (a long reader holds the WAL) only delays that
+            // to the next automatic one, so it is logged, not returned.
+            if let Err(error) = connection.execute_batch("PRAGMA wal_checkpoint(TRUNCATE);") {
+                tracing::warn!(%error, "checkpoint after an erasure failed; the next one clears the WAL");
+            }
+            Ok(counts)
+        })
+    }
+
+    fn defer_data_request(
+        &self,
+        id: String,
+        until: Option<i64>,
+        detail: Option<String>,
+        now: i64,
+    ) -> BoxFuture<'_, StorageResult<()>> {
+        self.run(move |connection| privacy::defer(connection, &id, until, detail.as_deref(), now))
+    }
+
+    fn fulfil_data_request(
+        &self,
+        id: String,
+        detail: Option<String>,
+        now: i64,
+    ) -> BoxFuture<'_, StorageResult<()>> {
+        self.run(move |connection| privacy::fulfil(connection, &id, detail.as_deref(), now))
+    }
+
+    fn extend_data_request(
+        &self,
+        id: String,
+        deadline_at: i64,
+        now: i64,
+    ) -> BoxFuture<'_, StorageResult<bool>> {
+        self.run(move |connection| privacy::extend(connection, &id, deadline_at, now))
+    }
+
+    fn list_data_requests(&self, filter: RequestFilter) -> BoxFuture<'_, StorageResult<Vec<DataRequest>>> {
+        self.run(move |connection| privacy::list_requests(connection, &filter))
+    }
+
+    fn data_request_log(&self, since: Option<i64>) -> BoxFuture<'_, StorageResult<Vec<RequestLogEntry>>> {
+        self.run(move |connection| privacy::request_log(connection, since))
+    }
+
+    fn archived_orders(&self) -> BoxFuture<'_, StorageResult<Vec<ArchivedOrder>>> {
+        self.run(|connection| privacy::archived_orders(connection))
+    }
+
+    fn expire_data_requests(&self, now: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        self.run(move |connection| privacy::expire_requests(connection, now))
+    }
+
+    fn close_expired_exports(&self, now: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        self.run(move |connection| privacy::close_exports(connection, now))
+    }
+
+    fn inactive_people(&self, before: i64, limit: u32) -> BoxFuture<'_, StorageResult<Vec<InactivePerson>>> {
+        self.run(move |connection| privacy::inactive_people(connection, before, limit))
+    }
+
+    fn mark_inactive_warned(&self, email_key: String, now: i64) -> BoxFuture<'_, StorageResult<()>> {
+        self.run(move |connection| privacy::mark_warned(connection, &email_key, now))
+    }
+
+    fn purge_archive(&self, now: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        self.run(move |connection| privacy::purge_archive(connection, now))
+    }
+
+    fn purge_consent_records(&self, expired_before: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        self.run(move |connection| privacy::purge_consent_records(connection, expired_before))
+    }
+
+    fn purge_request_log(&self, before: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        self.run(move |connection| privacy::purge_request_log(connection, before))
+    }
+
+    fn housekeeping(&self, now: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        self.run(move |connection| privacy::housekeeping(connection, now))
+    }
+
+    fn purge_idempotency_keys(&self, created_before: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        self.run(move |connection| privacy::purge_idempotency_keys(connection, created_before))
+    }
+
+    fn consent_chain_start(&self) -> BoxFuture<'_, StorageResult<String>> {
+        self.run(|connection| privacy::consent_chain_start(connection))
     }
 }

@@ -95,6 +95,12 @@ pub fn manifest_fr() -> StoreManifest {
         home: home.into(),
         cart: cart.into(),
         checkout: checkout.into(),
+        // The generator's "my data" page: `mes-donnees/` in French, `my-data/` otherwise.
+        data_requests: if home.starts_with("/fr/") {
+            format!("{home}mes-donnees/")
+        } else {
+            format!("{home}my-data/")
+        },
     };
     StoreManifest {
         format: 1,
@@ -194,6 +200,7 @@ pub fn manifest_fr() -> StoreManifest {
             (locale("fr"), pages("/fr/", "/fr/panier/", "/fr/commande/")),
             (locale("en"), pages("/en/", "/en/cart/", "/en/checkout/")),
         ]),
+        privacy: Default::default(),
     }
 }
 
