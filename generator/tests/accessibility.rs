@@ -29,12 +29,14 @@ const PAGES: &[(&str, &str)] = &[
     ("fr", "/fr/cgv/"),
     ("fr", "/fr/politique-de-confidentialite/"),
     ("fr", "/fr/registre-des-traitements/"),
+    ("fr", "/fr/mes-donnees/"),
     ("fr", "/404.html"),
     ("pro", "/fr/"),
     ("ch", "/fr/"),
     ("ch", "/fr/rayons/la-table/"),
     ("ch", "/en/products/stoneware-dinner-plate/"),
     ("ch", "/fr/eur/commande/"),
+    ("ch", "/en/my-data/"),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

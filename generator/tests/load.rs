@@ -623,3 +623,27 @@ fn broken_content_link_is_reported() {
     );
     assert_eq!(problems.lines().count(), 1, "{problems}");
 }
+
+#[test]
+fn privacy_below_legal_floor_names_the_line() {
+    let shop = minimal_copy();
+    let site = shop.path().join("site.toml");
+    let mut text = std::fs::read_to_string(&site).expect("site.toml");
+    text.push_str("\n[privacy]\ninvoice_years = 5\n");
+    std::fs::write(&site, &text).expect("write site.toml");
+    let line = text.lines().count();
+
+    let problems = problems_in(shop.path());
+    assert_eq!(problems.len(), 1, "{problems}");
+    let english = problems.render(Lang::En);
+    assert!(
+        english.contains(&format!("site.toml:{line}:")),
+        "the line of invoice_years ({line}): {english}"
+    );
+    assert!(
+        english.contains("L123-22") && english.contains("invoice_years = 10"),
+        "{english}"
+    );
+    let french = problems.render(Lang::Fr);
+    assert!(french.contains("se conservent 10 ans"), "{french}");
+}

@@ -113,14 +113,15 @@ fn report_counts_pages_and_files() {
     assert_eq!(fr.store, "fr");
     assert_eq!(fr.products, 6);
     // Per locale: home, 3 category pages, 6 products, 2 content pages, cart,
-    // checkout, the privacy policy, the record of processing activities and a
-    // 404; then `/` and `/404.html`.
-    assert_eq!(fr.pages, 2 * 17 + 2);
+    // checkout, the privacy policy, the record of processing activities, the
+    // "my data" page and a 404; then `/` and `/404.html`.
+    assert_eq!(fr.pages, 2 * 18 + 2);
     let written = files.keys().filter(|path| path.starts_with("fr/")).count();
     assert_eq!(fr.files, written);
     let ch = &report.stores[1];
-    // One locale, two currencies: 16 pages each, one 404, `/` and `/404.html`.
-    assert_eq!(ch.pages, 2 * 16 + 1 + 2);
+    // One locale, two currencies: 17 pages each (the "my data" page included),
+    // one 404, `/` and `/404.html`.
+    assert_eq!(ch.pages, 2 * 17 + 1 + 2);
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
 }
 

@@ -153,3 +153,11 @@ csv-missing-value = column `{ $column }` is empty: fill it in.
 csv-product-option = column `{ $column }` is set on a product row: options belong to variant rows, which set `parent_sku`.
 csv-variant-column = column `{ $column }` is set on a variant row: it belongs to the product row of `parent_sku`. Leave it empty here.
 csv-unknown-parent = parent_sku `{ $value }` is not the sku of a product row in content/catalog/: add that product row, or fix the sku.
+settings-privacy-response = `[privacy] response_months = { $value }`: a personal-data request must be answered within one month (GDPR art. 12(3)); write `response_months = 1` and use `extension_months` for complex requests.
+settings-privacy-extension = `[privacy] extension_months = { $value }` is outside 0 to 2: GDPR art. 12(3) allows an extension of two months at most.
+settings-privacy-invoice = `[privacy] invoice_years = { $value }` is outside { $low } to { $high }: invoices and credit notes must be kept 10 years (French Commercial Code L123-22); write `invoice_years = 10`.
+settings-privacy-contract = `[privacy] contract_years = { $value }` is outside { $low } to { $high }: an electronic contract of 120 € or more must be kept 10 years (French Consumer Code L213-1); write `contract_years = 10`.
+settings-privacy-withdrawal = `[privacy] withdrawal_days = { $value }` is outside { $low } to { $high }: the legal withdrawal period is 14 days at least (French Consumer Code L221-18).
+settings-privacy-inactive = `[privacy] inactive_years = { $value }` is outside { $low } to { $high }: the CNIL allows marketing data to be kept 3 years at most after the last contact.
+settings-privacy-hours = `[privacy] { $key } = { $value }` is outside { $low } to { $high }: choose a value in that range.
+settings-privacy-threshold = `[privacy] contract_threshold = { $value }` is negative: write the amount in cents of the shop currency, such as `12000` for 120 €.

@@ -153,3 +153,11 @@ csv-missing-value = la colonne `{ $column }` est vide : remplissez-la.
 csv-product-option = la colonne `{ $column }` est remplie sur une ligne de produit : les options vont sur les lignes de variantes, qui renseignent `parent_sku`.
 csv-variant-column = la colonne `{ $column }` est remplie sur une ligne de variante : elle appartient à la ligne du produit `parent_sku`. Laissez-la vide ici.
 csv-unknown-parent = parent_sku `{ $value }` n'est la référence d'aucune ligne de produit de content/catalog/ : ajoutez cette ligne de produit, ou corrigez la référence.
+settings-privacy-response = `[privacy] response_months = { $value }` : une demande sur les données personnelles doit recevoir une réponse dans un délai d'un mois (RGPD art. 12, § 3) ; écrivez `response_months = 1` et utilisez `extension_months` pour les demandes complexes.
+settings-privacy-extension = `[privacy] extension_months = { $value }` n'est pas entre 0 et 2 : l'article 12, § 3 du RGPD permet de prolonger le délai de deux mois au plus.
+settings-privacy-invoice = `[privacy] invoice_years = { $value }` n'est pas entre { $low } et { $high } : les factures et avoirs se conservent 10 ans (Code de commerce L123-22) ; écrivez `invoice_years = 10`.
+settings-privacy-contract = `[privacy] contract_years = { $value }` n'est pas entre { $low } et { $high } : un contrat électronique de 120 € ou plus se conserve 10 ans (Code de la consommation L213-1) ; écrivez `contract_years = 10`.
+settings-privacy-withdrawal = `[privacy] withdrawal_days = { $value }` n'est pas entre { $low } et { $high } : le délai légal de rétractation est d'au moins 14 jours (Code de la consommation L221-18).
+settings-privacy-inactive = `[privacy] inactive_years = { $value }` n'est pas entre { $low } et { $high } : la CNIL admet une conservation des données de prospection de 3 ans au plus après le dernier contact.
+settings-privacy-hours = `[privacy] { $key } = { $value }` n'est pas entre { $low } et { $high } : choisissez une valeur dans cet intervalle.
+settings-privacy-threshold = `[privacy] contract_threshold = { $value }` est négatif : écrivez le montant en centimes de la devise de la boutique, par exemple `12000` pour 120 €.

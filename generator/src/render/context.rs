@@ -180,6 +180,8 @@ pub struct LinksView {
     pub cart: String,
     /// Checkout.
     pub checkout: String,
+    /// The "my data" page, where visitors ask for their data or its erasure.
+    pub data_requests: String,
 }
 
 /// `api`.

@@ -197,6 +197,7 @@ pub fn store_manifest(data: &StoreData<'_>, build_id: &str) -> Result<StoreManif
                     home: path(PageKind::Home),
                     cart: path(PageKind::Cart),
                     checkout: path(PageKind::Checkout),
+                    data_requests: path(PageKind::DataRequests),
                 },
             )
         })
@@ -237,6 +238,7 @@ pub fn store_manifest(data: &StoreData<'_>, build_id: &str) -> Result<StoreManif
         custom_statuses: settings.orders.statuses.clone(),
         order_number_prefix: settings.orders.number_prefix.clone(),
         pages,
+        privacy: settings.privacy.clone(),
     })
 }
 

@@ -10,7 +10,7 @@ use crate::render::context::{
     LinkView, OpenGraphView, PageEnv, PageView, alternates, card, category_view, content_view,
     currency_links, excerpt, image_path, paginator, product_view,
 };
-use crate::render::privacy::privacy_view;
+use crate::render::privacy::{data_requests_view, privacy_view};
 use crate::render::routes::PageKind;
 use crate::render::seo;
 
@@ -155,6 +155,8 @@ fn builtin_title(locale: &Locale, kind: PageKind) -> Option<&'static str> {
         (PageKind::Privacy, false) => "Privacy policy",
         (PageKind::ProcessingRecord, true) => "Registre des traitements",
         (PageKind::ProcessingRecord, false) => "Record of processing activities",
+        (PageKind::DataRequests, true) => "Mes données personnelles",
+        (PageKind::DataRequests, false) => "My personal data",
         (PageKind::NotFound | PageKind::RootNotFound, true) => "Page introuvable",
         (PageKind::NotFound | PageKind::RootNotFound, false) => "Page not found",
         _ => return None,
@@ -172,6 +174,7 @@ pub fn template_of(catalogue: &commerce::Catalogue, kind: PageKind) -> &str {
         PageKind::Checkout => "checkout.html",
         PageKind::Privacy => "privacy.html",
         PageKind::ProcessingRecord => "processing_record.html",
+        PageKind::DataRequests => "data_requests.html",
         PageKind::NotFound | PageKind::RootNotFound => "404.html",
         PageKind::Root => "root.html",
     }
@@ -300,6 +303,17 @@ pub fn fill_context(
             if let Some(consent) = &data.consent {
                 context.insert("privacy", &privacy_view(env, consent, kind));
             }
+        }
+        PageKind::DataRequests => {
+            if let Some(own) = builtin_title(env.locale_tag(), kind) {
+                title = own.to_owned();
+                breadcrumbs.push(LinkView {
+                    id: None,
+                    title: own,
+                    url: path.clone(),
+                });
+            }
+            context.insert("data_requests", &data_requests_view(env));
         }
         PageKind::Cart | PageKind::Checkout | PageKind::NotFound | PageKind::RootNotFound => {
             if let Some(own) = builtin_title(env.locale_tag(), kind) {

@@ -1,6 +1,8 @@
 //! The `privacy` value of the two documents generated from `[consent]`: the
 //! privacy policy (`privacy.html`) and the record of processing activities
-//! (`processing_record.html`, art. 30 GDPR).
+//! (`processing_record.html`, art. 30 GDPR); and the `data_requests` value of the
+//! "my data" page (`data_requests.html`), where visitors ask for an export or an
+//! erasure of their data.
 //!
 //! Both list the same processings: the shop's own (orders and invoicing, customer
 //! accounts, the cart, the proof of consent) and one per declared purpose. The
@@ -98,7 +100,7 @@ struct RightView {
 #[derive(Debug, Serialize)]
 struct ExerciseView<'c> {
     email: &'c str,
-    delay: &'static str,
+    delay: String,
 }
 
 /// The supervisory authority.
@@ -114,6 +116,56 @@ struct AuthorityView {
 struct PrivacyLinks {
     policy: String,
     record: String,
+    data_requests: String,
+}
+
+/// `data_requests`, as `data_requests.html` sees it.
+#[derive(Debug, Serialize)]
+pub struct DataRequestsView<'c> {
+    /// The shop's contact address, for visitors without JavaScript and for
+    /// requests the form does not cover.
+    email: &'c str,
+    /// Time to answer, in words: "un mois" / "one month".
+    delay: String,
+    /// Hours the emailed confirmation link stays valid.
+    confirmation_hours: u32,
+    /// Hours the export's download links stay valid.
+    export_hours: u32,
+    /// Edge endpoint that records a request.
+    request_endpoint: &'static str,
+    /// Edge endpoint that confirms a request with the emailed token.
+    confirm_endpoint: &'static str,
+    /// The privacy policy, when the store has one (`[consent]` is set).
+    policy: Option<String>,
+}
+
+/// The edge's endpoints of personal-data requests.
+const DATA_REQUESTS_ENDPOINT: &str = "/api/data-requests";
+const DATA_REQUESTS_CONFIRM_ENDPOINT: &str = "/api/data-requests/confirm";
+
+/// Builds `data_requests` for the "my data" page from `[privacy]`.
+pub fn data_requests_view<'c>(env: PageEnv<'_, 'c>) -> DataRequestsView<'c> {
+    let settings = &env.data.shop.settings;
+    let privacy = &settings.privacy;
+    DataRequestsView {
+        email: settings.shop.email.get_ref(),
+        delay: months_in_words(env.locale_tag(), privacy.response_months),
+        confirmation_hours: privacy.confirmation_hours,
+        export_hours: privacy.export_hours,
+        request_endpoint: DATA_REQUESTS_ENDPOINT,
+        confirm_endpoint: DATA_REQUESTS_CONFIRM_ENDPOINT,
+        policy: env.data.consent.is_some().then(|| env.path(PageKind::Privacy)),
+    }
+}
+
+/// "un mois" / "3 mois", "one month" / "3 months".
+fn months_in_words(locale: &Locale, months: u32) -> String {
+    match (locale.is_french(), months) {
+        (true, 1) => "un mois".to_owned(),
+        (true, _) => format!("{months} mois"),
+        (false, 1) => "one month".to_owned(),
+        (false, _) => format!("{months} months"),
+    }
 }
 
 /// A text in French (first) and English.
@@ -177,7 +229,7 @@ pub fn privacy_view<'c>(env: PageEnv<'_, 'c>, consent: &'c StoreConsent, kind: P
         rights: rights(locale),
         exercise: ExerciseView {
             email: shop.email.get_ref(),
-            delay: pick(locale, ("un mois", "one month")),
+            delay: months_in_words(locale, settings.privacy.response_months),
         },
         authority: AuthorityView {
             name: pick(
@@ -193,6 +245,7 @@ pub fn privacy_view<'c>(env: PageEnv<'_, 'c>, consent: &'c StoreConsent, kind: P
         links: PrivacyLinks {
             policy: env.path(PageKind::Privacy),
             record: env.path(PageKind::ProcessingRecord),
+            data_requests: env.path(PageKind::DataRequests),
         },
     }
 }

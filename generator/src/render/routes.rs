@@ -21,6 +21,8 @@ pub struct Words {
     /// The generated record of processing activities: `registre-des-traitements` /
     /// `record-of-processing`.
     pub processing_record: &'static str,
+    /// The page where visitors ask for their data or its erasure: `mes-donnees` / `my-data`.
+    pub data_requests: &'static str,
 }
 
 /// Returns the section words of a locale: French for French locales, English otherwise.
@@ -33,6 +35,7 @@ pub fn words(locale: &Locale) -> Words {
             checkout: "commande",
             privacy: "politique-de-confidentialite",
             processing_record: "registre-des-traitements",
+            data_requests: "mes-donnees",
         }
     } else {
         Words {
@@ -42,6 +45,7 @@ pub fn words(locale: &Locale) -> Words {
             checkout: "checkout",
             privacy: "privacy-policy",
             processing_record: "record-of-processing",
+            data_requests: "my-data",
         }
     }
 }
@@ -70,6 +74,9 @@ pub enum PageKind {
     Privacy,
     /// The record of processing activities generated from `[consent]`.
     ProcessingRecord,
+    /// The "my data" page: the visitor asks for an export or an erasure of their
+    /// data, then confirms it from the emailed link.
+    DataRequests,
     /// `/<locale>/404.html`.
     NotFound,
     /// `/404.html`, in the default locale and currency.
@@ -90,6 +97,7 @@ impl PageKind {
             PageKind::Checkout => "checkout",
             PageKind::Privacy => "privacy",
             PageKind::ProcessingRecord => "processing_record",
+            PageKind::DataRequests => "data_requests",
             PageKind::NotFound | PageKind::RootNotFound => "not_found",
             PageKind::Root => "root",
         }
@@ -205,6 +213,7 @@ impl Routes {
             PageKind::Checkout => format!("{prefix}{}/", words.checkout),
             PageKind::Privacy => format!("{prefix}{}/", words.privacy),
             PageKind::ProcessingRecord => format!("{prefix}{}/", words.processing_record),
+            PageKind::DataRequests => format!("{prefix}{}/", words.data_requests),
             PageKind::NotFound => format!("/{locale_tag}/404.html"),
             PageKind::RootNotFound => "/404.html".to_owned(),
             PageKind::Root => "/".to_owned(),
@@ -266,5 +275,7 @@ mod tests {
         assert_eq!(words(&en).checkout, "checkout");
         assert_eq!(words(&fr).privacy, "politique-de-confidentialite");
         assert_eq!(words(&en).processing_record, "record-of-processing");
+        assert_eq!(words(&fr).data_requests, "mes-donnees");
+        assert_eq!(words(&en).data_requests, "my-data");
     }
 }

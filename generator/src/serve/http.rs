@@ -135,6 +135,9 @@ async fn add_live_reload(State(state): State<Arc<LiveState>>, mut request: Reque
     headers.remove(header::IF_MODIFIED_SINCE);
     headers.remove(header::IF_NONE_MATCH);
     headers.remove(header::RANGE);
+    // The edge's HTML (the personal-data export) is a download, not a page of the
+    // shop: a script added to it would alter the file the visitor keeps.
+    let is_api = request.uri().path().starts_with("/api/");
 
     let response = next.run(request).await;
     let is_html = response
@@ -143,7 +146,7 @@ async fn add_live_reload(State(state): State<Arc<LiveState>>, mut request: Reque
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("text/html"));
     let status = response.status();
-    if !is_html || !(status == StatusCode::OK || status == StatusCode::NOT_FOUND) {
+    if is_api || !is_html || !(status == StatusCode::OK || status == StatusCode::NOT_FOUND) {
         return response;
     }
 

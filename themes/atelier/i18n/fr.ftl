@@ -249,3 +249,66 @@ record-title = Registre des activités de traitement
 record-subjects = Personnes concernées
 record-security = Mesures de sécurité
 record-services = Services utilisés
+
+# The "my data" page (data_requests.html). `data-requests-js-` strings are read
+# by data-requests.js, which fills `{date}`-style placeholders.
+footer-data-requests = Mes données personnelles
+privacy-exercise-form = Pour obtenir une copie de vos données ou les faire effacer, utilisez le formulaire de la page
+data-requests-title = Mes données personnelles
+data-requests-intro = Vous pouvez obtenir ici une copie des données que nous détenons sur vous, ou les faire effacer. Pour vérifier que la demande vient bien de vous, nous envoyons un lien de confirmation à votre adresse e-mail. Nous répondons dans un délai de { $delay } après votre demande.
+data-requests-no-script = Ce formulaire a besoin de JavaScript. Vous pouvez aussi envoyer votre demande par e-mail à
+data-requests-form-title = Faire une demande
+data-requests-kind = Que souhaitez-vous ?
+data-requests-export = Une copie de mes données
+data-requests-export-detail = Vos coordonnées, adresses, commandes, paniers, consentements et abonnements, en fichier JSON ou CSV et en page lisible. Chaque lien de téléchargement fonctionne une fois et pendant { $hours ->
+    [one] une heure
+   *[other] { $hours } heures
+}.
+data-requests-erasure = Effacer mes données
+data-requests-erasure-detail = Votre compte, vos paniers, abonnements et consentements sont supprimés. Les factures sont conservées le temps exigé par la loi, avec seulement ce qu'elles doivent mentionner. Une commande pas encore expédiée, ou encore dans son délai de rétractation, est effacée une fois close.
+data-requests-email = Votre adresse e-mail
+data-requests-email-hint = L'adresse avec laquelle vous commandez. Le lien de confirmation est valable { $hours ->
+    [one] une heure
+   *[other] { $hours } heures
+}.
+data-requests-send = Envoyer la demande
+data-requests-sent = Demande reçue. Consultez votre messagerie et suivez le lien de notre e-mail pour la confirmer. Le lien est valable { $hours ->
+    [one] une heure
+   *[other] { $hours } heures
+}. Si aucun e-mail n'arrive, regardez dans vos indésirables.
+data-requests-confirm-title = Confirmer votre demande
+data-requests-confirm-intro = Vous avez ouvert le lien de notre e-mail. Confirmez pour continuer. Le lien ne fonctionnera plus ensuite.
+data-requests-confirm = Confirmer ma demande
+data-requests-export-ready = Vos données sont prêtes. Téléchargez-les dans le format qui vous convient :
+data-requests-download-json = Fichier JSON (pour un autre service)
+data-requests-download-csv = Fichier CSV (pour un tableur)
+data-requests-download-html = Page lisible
+data-requests-export-once = Chaque lien fonctionne une fois.
+data-requests-erasure-emailed = Nous vous avons aussi envoyé ce compte rendu par e-mail.
+data-requests-other-title = Autres demandes
+data-requests-other = Pour faire corriger vos données, vous opposer à un traitement ou pour toute autre question sur vos données, écrivez-nous à
+data-requests-by-post = ou par courrier à
+data-requests-policy-link = Lire notre politique de confidentialité
+data-requests-js-sending = Envoi…
+data-requests-js-confirming = Confirmation…
+data-requests-js-email-invalid = Saisissez une adresse e-mail, par exemple nom@exemple.fr.
+data-requests-js-throttled = Trop de demandes ont été envoyées pour cette adresse ou depuis cette connexion. Réessayez plus tard.
+data-requests-js-token-invalid = Ce lien a expiré ou a déjà servi. Faites une nouvelle demande ci-dessous.
+data-requests-js-failed = La demande n'a pas pu être envoyée. Vérifiez votre connexion et réessayez.
+data-requests-js-expires-at = Les liens expirent le { $date }.
+data-requests-js-erasure-done = Vos données ont été effacées.
+data-requests-js-erasure-deferred = Vous avez une commande en cours, donc vos données seront effacées une fois celle-ci close.
+data-requests-js-erasure-deferred-until = Vous avez une commande en cours, donc vos données seront effacées après le { $date }.
+data-requests-js-deleted-title = Supprimé
+data-requests-js-deleted-customer = Votre fiche client : nom, e-mail, téléphone, société et adresses
+data-requests-js-deleted-orders = Commandes sans facture, avec leurs données personnelles : { $count }
+data-requests-js-deleted-carts = Paniers enregistrés : { $count }
+data-requests-js-deleted-subscriptions = Abonnements marketing : { $count }
+data-requests-js-kept-title = Conservé, comme la loi l'exige
+data-requests-js-kept-item = Commande { $number } : { $ground }, jusqu'au { $date }
+data-requests-js-deferred-title = En attente de la clôture de ces commandes
+data-requests-js-deferred-item = Commande { $number }, jusqu'au { $date }
+data-requests-js-deferred-item-open = Commande { $number }, pas encore expédiée
+data-requests-js-nothing-held = Nous ne détenions aucune donnée sur cette adresse.
+data-requests-js-ground-invoice = facture (pièces comptables)
+data-requests-js-ground-contract = contrat électronique (droit de la consommation)

@@ -85,3 +85,79 @@ email-footer-siret = SIRET : { $siret }
 email-footer-vat-number = N° TVA intracommunautaire : { $vat_number }
 email-footer-vat-exempt = TVA non applicable, art. 293 B du CGI
 email-footer-reason = Vous recevez cet e-mail parce que vous avez passé commande sur { $store }.
+
+## Demandes sur les données personnelles : lien de confirmation, compte rendu d'effacement, avertissement d'inactivité
+
+email-data-request-greeting = Bonjour,
+email-data-request-confirm-subject =
+    { $kind ->
+        [erasure] Confirmez l'effacement de vos données chez { $store }
+       *[export] Confirmez votre demande de copie de vos données chez { $store }
+    }
+email-data-request-confirm-title =
+    { $kind ->
+        [erasure] Confirmez l'effacement de vos données
+       *[export] Confirmez votre demande de copie de vos données
+    }
+email-data-request-confirm-intro =
+    { $kind ->
+        [erasure] Le { $date }, { $store } a reçu une demande d'effacement des données personnelles détenues sur { $email }.
+       *[export] Le { $date }, { $store } a reçu une demande de copie des données personnelles détenues sur { $email }.
+    }
+email-data-request-confirm-action =
+    { $kind ->
+        [erasure] Confirmer l'effacement
+       *[export] Confirmer et télécharger mes données
+    }
+email-data-request-confirm-action-text = Pour la confirmer, ouvrez ce lien et appuyez sur le bouton de la page : { $url }
+email-data-request-confirm-expiry = Le lien est valable { $hours } heures et ne sert qu'une fois.
+email-data-request-deadline = Nous répondons au plus tard le { $date }.
+email-data-request-not-you = Si vous n'êtes pas à l'origine de cette demande, ignorez ce message. Rien ne changera.
+email-data-request-report-subject =
+    { $status ->
+        [deferred] Votre demande d'effacement chez { $store } : reportée
+       *[fulfilled] Votre demande d'effacement chez { $store } : effectuée
+    }
+email-data-request-report-title =
+    { $status ->
+        [deferred] Votre effacement est reporté
+       *[fulfilled] Vos données ont été effacées
+    }
+email-data-request-report-intro =
+    { $status ->
+        [deferred] Le { $date }, vous avez confirmé l'effacement des données personnelles détenues sur vous par { $store }. Il ne peut pas encore être appliqué.
+       *[fulfilled] Le { $date }, vous avez demandé l'effacement des données personnelles détenues sur vous par { $store }. Voici ce qui a été fait.
+    }
+email-data-request-report-deferred =
+    { $count ->
+        [one] Cette commande est encore en cours, et vos coordonnées restent nécessaires pour la livrer et traiter un éventuel retour :
+       *[other] Ces commandes sont encore en cours, et vos coordonnées restent nécessaires pour les livrer et traiter un éventuel retour :
+    }
+email-data-request-report-deferred-until = commande { $number }, en cours jusqu'au { $date } (fin du délai de rétractation)
+email-data-request-report-deferred-unshipped = commande { $number }, pas encore expédiée
+email-data-request-report-deferred-next =
+    { $count ->
+        [one] Nous appliquons l'effacement automatiquement dès sa clôture, et vous envoyons alors le compte rendu.
+       *[other] Nous appliquons l'effacement automatiquement dès leur clôture, et vous envoyons alors le compte rendu.
+    }
+email-data-request-report-deleted = Effacé :
+email-data-request-report-kept = Conservé, parce que la loi l'impose :
+email-data-request-report-kept-order =
+    { $ground ->
+        [contract] commande { $number } : la facture et le contrat (coordonnées de facturation et de livraison), conservés jusqu'au { $date } (contrat électronique de 120 € ou plus, Code de la consommation L213-1)
+       *[invoice] commande { $number } : la facture (coordonnées de facturation seulement), conservée jusqu'au { $date } (pièces comptables, Code de commerce L123-22)
+    }
+email-data-request-report-kept-access = Ces éléments sont archivés à part, utilisés seulement pour la comptabilité et les litiges, et supprimés à ces dates.
+email-data-request-report-nothing = Nous ne détenions aucune donnée personnelle sur cette adresse.
+email-footer-reason-data-request = Vous recevez ce message parce qu'une demande concernant les données personnelles de cette adresse a été faite chez { $store }.
+
+email-inactive-warning-subject = Vos coordonnées chez { $store } seront anonymisées le { $date }
+email-inactive-warning-title = Nous n'avons plus de nouvelles depuis longtemps
+email-inactive-warning-intro = Votre dernière commande ou prise de contact avec { $store } date du { $date }. Nous gardons les coordonnées des clients et abonnés { $years } ans après le dernier contact.
+email-inactive-warning-date = Sans nouvelles de votre part, vos coordonnées seront anonymisées le { $date }.
+email-inactive-warning-keep = Pour les conserver, au choix :
+email-inactive-warning-keep-order = passez une commande sur { $url }
+email-inactive-warning-keep-reply = répondez à ce message, ou écrivez à { $email }
+email-inactive-warning-visit = Aller sur { $store }
+email-inactive-warning-invoices = Les factures de vos commandes passées restent archivées pendant la durée imposée par la loi, quel que soit votre choix.
+email-footer-reason-inactive = Vous recevez ce message parce que vous avez un compte client ou un abonnement chez { $store }.

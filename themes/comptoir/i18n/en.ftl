@@ -247,3 +247,66 @@ record-title = Record of processing activities
 record-subjects = Data subjects
 record-security = Security measures
 record-services = Services used
+
+# The "my data" page (data_requests.html). `data-requests-js-` strings are read
+# by data-requests.js, which fills `{date}`-style placeholders.
+footer-data-requests = My personal data
+privacy-exercise-form = To get a copy of your data or have it erased, use the form of the page
+data-requests-title = My personal data
+data-requests-intro = Here you can get a copy of the data we hold about you, or have it erased. To check that the request comes from you, we send a confirmation link to your email address. We answer within { $delay } of your request.
+data-requests-no-script = This form needs JavaScript. You can also send your request by email to
+data-requests-form-title = Make a request
+data-requests-kind = What do you want?
+data-requests-export = A copy of my data
+data-requests-export-detail = Your details, addresses, orders, carts, consents and subscriptions, as a JSON or CSV file and a readable page. Each download link works once and for { $hours ->
+    [one] one hour
+   *[other] { $hours } hours
+}.
+data-requests-erasure = Erase my data
+data-requests-erasure-detail = Your account, carts, subscriptions and consents are deleted. Invoices are kept as long as the law requires, with only what they must show. An order not yet shipped, or still within its withdrawal period, is erased once it closes.
+data-requests-email = Your email address
+data-requests-email-hint = The address you order with. The confirmation link is valid for { $hours ->
+    [one] one hour
+   *[other] { $hours } hours
+}.
+data-requests-send = Send the request
+data-requests-sent = Request received. Check your mailbox and follow the link in our email to confirm it. The link is valid for { $hours ->
+    [one] one hour
+   *[other] { $hours } hours
+}. If no email arrives, check your spam folder.
+data-requests-confirm-title = Confirm your request
+data-requests-confirm-intro = You opened the link from our email. Confirm to go ahead. The link then stops working.
+data-requests-confirm = Confirm my request
+data-requests-export-ready = Your data is ready. Download it in the format you need:
+data-requests-download-json = JSON file (for another service)
+data-requests-download-csv = CSV file (for a spreadsheet)
+data-requests-download-html = Readable page
+data-requests-export-once = Each link works once.
+data-requests-erasure-emailed = We have also emailed you this report.
+data-requests-other-title = Other requests
+data-requests-other = To have your data corrected, to object to a processing, or for any other question about your data, write to us at
+data-requests-by-post = or by post to
+data-requests-policy-link = Read our privacy policy
+data-requests-js-sending = Sending…
+data-requests-js-confirming = Confirming…
+data-requests-js-email-invalid = Enter an email address such as name@example.com.
+data-requests-js-throttled = Too many requests were sent for this address or from this connection. Try again later.
+data-requests-js-token-invalid = This link has expired or was already used. Make a new request below.
+data-requests-js-failed = The request could not be sent. Check your connection and try again.
+data-requests-js-expires-at = The links expire on { $date }.
+data-requests-js-erasure-done = Your data has been erased.
+data-requests-js-erasure-deferred = You have an order still in progress, so your data will be erased once it is closed.
+data-requests-js-erasure-deferred-until = You have an order still in progress, so your data will be erased after { $date }.
+data-requests-js-deleted-title = Deleted
+data-requests-js-deleted-customer = Your customer record: name, email, phone, company and addresses
+data-requests-js-deleted-orders = Orders without an invoice, with their personal data: { $count }
+data-requests-js-deleted-carts = Saved carts: { $count }
+data-requests-js-deleted-subscriptions = Marketing subscriptions: { $count }
+data-requests-js-kept-title = Kept, as the law requires
+data-requests-js-kept-item = Order { $number }: { $ground }, until { $date }
+data-requests-js-deferred-title = Waiting for these orders to close
+data-requests-js-deferred-item = Order { $number }, until { $date }
+data-requests-js-deferred-item-open = Order { $number }, not yet shipped
+data-requests-js-nothing-held = We held no data about this address.
+data-requests-js-ground-invoice = invoice (accounting records)
+data-requests-js-ground-contract = electronic contract (consumer law)
