@@ -57,6 +57,12 @@ pub struct Settings {
     /// record of processing activities are not generated.
     #[serde(default)]
     pub consent: Option<ConsentSettings>,
+    /// Retention periods and personal-data request deadlines; French defaults.
+    #[serde(default)]
+    pub privacy: crate::retention::PrivacySettings,
+    /// Deployment to Cloudflare Workers, read by `comptoir deploy --prepare`.
+    #[serde(default)]
+    pub deploy: DeploySettings,
 }
 
 /// The legal entity: what the legal pages, emails and invoices name.
@@ -571,6 +577,118 @@ fn default_per_page() -> usize {
     24
 }
 
+/// Deployment to Cloudflare Workers: one Worker per store, a D1 database shared by
+/// the stores, and an R2 bucket for the pages of a build with more files than the
+/// plan allows as static assets.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploySettings {
+    /// The Workers plan, which sets the maximum number of static asset files per
+    /// Worker version.
+    #[serde(default)]
+    pub plan: WorkersPlan,
+    /// Maximum number of static asset files per Worker version, in place of the
+    /// plan's.
+    #[serde(default)]
+    pub max_asset_files: Option<usize>,
+    /// When pages are published to R2 instead of static assets.
+    #[serde(default)]
+    pub r2: R2Use,
+    /// Name of the D1 database that every store's Worker binds.
+    #[serde(default = "default_d1_database")]
+    pub d1_database: String,
+    /// Id of that database, as `wrangler d1 create` prints it.
+    #[serde(default)]
+    pub d1_id: Option<String>,
+    /// Name of the R2 bucket that holds the pages of large stores.
+    #[serde(default = "default_r2_bucket")]
+    pub r2_bucket: String,
+    /// Cron expression (UTC) of the scheduled purge of expired data.
+    #[serde(default = "default_purge_cron")]
+    pub purge_cron: String,
+    /// Settings of one store's Worker, by store id.
+    #[serde(default)]
+    pub stores: BTreeMap<String, StoreDeploy>,
+}
+
+impl Default for DeploySettings {
+    fn default() -> Self {
+        DeploySettings {
+            plan: WorkersPlan::default(),
+            max_asset_files: None,
+            r2: R2Use::default(),
+            d1_database: default_d1_database(),
+            d1_id: None,
+            r2_bucket: default_r2_bucket(),
+            purge_cron: default_purge_cron(),
+            stores: BTreeMap::new(),
+        }
+    }
+}
+
+fn default_d1_database() -> String {
+    "comptoir".to_owned()
+}
+
+fn default_r2_bucket() -> String {
+    "comptoir-pages".to_owned()
+}
+
+fn default_purge_cron() -> String {
+    "17 3 * * *".to_owned()
+}
+
+/// A Cloudflare Workers plan.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkersPlan {
+    /// Workers Free: 20,000 static asset files per Worker version.
+    #[default]
+    Free,
+    /// Workers Paid: 100,000 static asset files per Worker version.
+    Paid,
+}
+
+impl WorkersPlan {
+    /// Returns the maximum number of static asset files per Worker version on
+    /// this plan, as Cloudflare stated them at the time of writing.
+    pub fn max_asset_files(self) -> usize {
+        match self {
+            WorkersPlan::Free => 20_000,
+            WorkersPlan::Paid => 100_000,
+        }
+    }
+}
+
+/// When a store's pages are published to R2.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum R2Use {
+    /// Only when the store's build has more files than the static asset limit.
+    #[default]
+    Auto,
+    /// Always, whatever the number of files.
+    Always,
+    /// Never: a build over the limit fails to prepare.
+    Never,
+}
+
+/// The Worker of one store.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoreDeploy {
+    /// Name of the Worker; `comptoir-<store id>` when absent.
+    #[serde(default)]
+    pub worker_name: Option<String>,
+    /// Custom domains or route patterns (`shop.example/*`) in place of the host of
+    /// the store's `base_url`.
+    #[serde(default)]
+    pub routes: Vec<String>,
+    /// Cloudflare zone of the route patterns, such as `example.fr`.
+    #[serde(default)]
+    pub zone_name: Option<String>,
+}
+
 /// A settings problem found after parsing: a message id with its arguments, and
 /// where the value at fault is.
 ///
@@ -716,6 +834,7 @@ impl Settings {
         if let Some(settings) = &self.consent {
             consent::validate(settings, &mut problems);
         }
+        crate::retention::validate(&self.privacy, &mut problems);
         problems
     }
 

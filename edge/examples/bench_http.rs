@@ -73,9 +73,11 @@ struct Arguments {
     /// Maximum number of carts prepared for the measured checkouts.
     #[arg(long, default_value_t = 200_000)]
     max_checkout_carts: usize,
-    /// Process id of the server, to report its CPU time per request (Linux only).
-    #[arg(long)]
-    server_pid: Option<u32>,
+    /// Process ids of the server, comma-separated, to report their summed CPU time
+    /// per request (Linux only). The Worker under `wrangler dev` is several
+    /// processes: wrangler's node and workerd.
+    #[arg(long, value_delimiter = ',')]
+    server_pid: Vec<u32>,
     /// Clock ticks per second of the CPU times in `/proc/<pid>/stat`, as printed by
     /// `getconf CLK_TCK` (proc(5) divides them by `sysconf(_SC_CLK_TCK)`).
     #[arg(long, default_value_t = 100)]
@@ -136,7 +138,7 @@ async fn run(arguments: Arguments) -> Result<bool, String> {
         connections: arguments.connections,
         warmup: Duration::from_secs(arguments.warmup),
         duration: Duration::from_secs(arguments.duration),
-        server_pid: arguments.server_pid,
+        server_pid: arguments.server_pid.clone(),
         clock_ticks: f64::from(arguments.clock_ticks),
     };
 
@@ -457,7 +459,7 @@ struct Timing {
     connections: usize,
     warmup: Duration,
     duration: Duration,
-    server_pid: Option<u32>,
+    server_pid: Vec<u32>,
     clock_ticks: f64,
 }
 
@@ -478,11 +480,10 @@ impl Timing {
         next: Arc<NextCall>,
         warmup_errors: usize,
     ) -> Row {
-        let server = self.server_pid.map(|pid| pid.to_string());
-        let server_before = server.as_deref().and_then(process_cpu_ticks);
+        let server_before = self.server_cpu_ticks();
         let client_before = process_cpu_ticks("self");
         let result = self.run_phase(bench, next, self.duration).await;
-        let server_after = server.as_deref().and_then(process_cpu_ticks);
+        let server_after = self.server_cpu_ticks();
         let client_after = process_cpu_ticks("self");
         let seconds = |after: Option<u64>, before: Option<u64>| {
             Some(after?.saturating_sub(before?) as f64 / self.clock_ticks)
@@ -495,6 +496,18 @@ impl Timing {
             server_cpu_seconds: seconds(server_after, server_before),
             client_cpu_seconds: seconds(client_after, client_before),
         }
+    }
+
+    /// Sums the CPU ticks of the server's processes; `None` without any, or when
+    /// one of them cannot be read.
+    fn server_cpu_ticks(&self) -> Option<u64> {
+        if self.server_pid.is_empty() {
+            return None;
+        }
+        self.server_pid
+            .iter()
+            .map(|pid| process_cpu_ticks(&pid.to_string()))
+            .sum()
     }
 
     /// Runs every connection in a closed loop until `length` has passed or the

@@ -41,6 +41,12 @@ pub enum Command {
     New(NewArgs),
     /// Set stock levels from a CSV file.
     ImportStock(ImportStockArgs),
+    /// Prepare the Cloudflare Worker configuration of every store.
+    Deploy(DeployArgs),
+    /// List the personal-data requests of the shop.
+    Requests(RequestsArgs),
+    /// Apply the retention periods of `[privacy]` to the shop's database.
+    Purge(PurgeArgs),
 }
 
 /// Arguments of `comptoir build`.
@@ -93,6 +99,75 @@ pub struct ImportStockArgs {
     /// CSV file with the columns `sku,quantity`.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
+}
+
+/// Arguments of `comptoir deploy`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DeployArgs {
+    /// Write the configurations; the only mode for now.
+    #[arg(long, required = true)]
+    pub prepare: bool,
+    /// Folder holding `site.toml`.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// The build folder; `<root>/public` when absent.
+    #[arg(long, value_name = "DIR")]
+    pub public: Option<PathBuf>,
+    /// Folder of the configurations; `<root>/deploy` when absent.
+    #[arg(long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Only these stores; every store when absent.
+    #[arg(long = "store", value_name = "ID")]
+    pub stores: Vec<String>,
+    /// D1 database id, in place of `[deploy] d1_id`.
+    #[arg(long, value_name = "ID")]
+    pub d1_id: Option<String>,
+    /// Maximum number of static asset files per Worker, in place of the plan's.
+    #[arg(long, value_name = "N")]
+    pub max_asset_files: Option<usize>,
+    /// When pages go to R2, in place of `[deploy] r2`.
+    #[arg(long, value_name = "WHEN", value_parser = ["auto", "always", "never"])]
+    pub r2: Option<String>,
+    /// Comptoir's source folder, holding worker/build/ and edge/migrations/.
+    #[arg(long, value_name = "DIR")]
+    pub source: Option<PathBuf>,
+}
+
+/// Arguments of `comptoir requests`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RequestsArgs {
+    /// Folder holding `site.toml`.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// The SQLite database; `<root>/.comptoir/edge.sqlite3` when absent.
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Also list closed requests.
+    #[arg(long)]
+    pub all: bool,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// The date to count days left from; now when absent.
+    #[arg(long, value_name = "DATE")]
+    pub now: Option<String>,
+}
+
+/// Arguments of `comptoir purge`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PurgeArgs {
+    /// Folder holding `site.toml` and the build in `public/`.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+    /// The SQLite database; `<root>/.comptoir/edge.sqlite3` when absent.
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Count what is due without changing anything.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The date to apply the periods at; now when absent.
+    #[arg(long, value_name = "DATE")]
+    pub now: Option<String>,
 }
 
 /// Why a command failed, which decides the exit code.
@@ -310,7 +385,13 @@ pub fn localized_command(lang: Lang) -> clap::Command {
                     options.clone()
                 };
                 subcommand = subcommand.mut_arg(*arg, |a| {
-                    a.help(text(help)).help_heading(heading).hide_default_value(true)
+                    let a = a.help(text(help)).help_heading(heading);
+                    // clap rejects hiding the default of a flag, which takes no value.
+                    if a.get_action().takes_values() {
+                        a.hide_default_value(true)
+                    } else {
+                        a
+                    }
                 });
             }
             subcommand
@@ -328,7 +409,7 @@ struct SubcommandTexts {
     args: &'static [(&'static str, &'static str)],
 }
 
-const SUBCOMMAND_TEXTS: [SubcommandTexts; 5] = [
+const SUBCOMMAND_TEXTS: [SubcommandTexts; 8] = [
     SubcommandTexts {
         name: "build",
         about: "cli-build-about",
@@ -362,6 +443,45 @@ const SUBCOMMAND_TEXTS: [SubcommandTexts; 5] = [
         about: "cli-import-stock-about",
         long_about: "cli-import-stock-long-about",
         args: &[("root", "cli-arg-root"), ("file", "cli-arg-stock-file")],
+    },
+    SubcommandTexts {
+        name: "deploy",
+        about: "cli-deploy-about",
+        long_about: "cli-deploy-long-about",
+        args: &[
+            ("prepare", "cli-arg-prepare"),
+            ("root", "cli-arg-root"),
+            ("public", "cli-arg-public"),
+            ("output", "cli-arg-deploy-output"),
+            ("stores", "cli-arg-deploy-store"),
+            ("d1_id", "cli-arg-d1-id"),
+            ("max_asset_files", "cli-arg-max-asset-files"),
+            ("r2", "cli-arg-r2"),
+            ("source", "cli-arg-source"),
+        ],
+    },
+    SubcommandTexts {
+        name: "requests",
+        about: "cli-requests-about",
+        long_about: "cli-requests-long-about",
+        args: &[
+            ("root", "cli-arg-root"),
+            ("db", "cli-arg-db"),
+            ("all", "cli-arg-all"),
+            ("json", "cli-arg-json"),
+            ("now", "cli-arg-requests-now"),
+        ],
+    },
+    SubcommandTexts {
+        name: "purge",
+        about: "cli-purge-about",
+        long_about: "cli-purge-long-about",
+        args: &[
+            ("root", "cli-arg-root"),
+            ("db", "cli-arg-db"),
+            ("dry_run", "cli-arg-dry-run"),
+            ("now", "cli-arg-purge-now"),
+        ],
     },
 ];
 

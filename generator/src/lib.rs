@@ -4,7 +4,10 @@
 
 pub mod assets;
 pub mod build;
+pub mod cache;
 pub mod cli;
+pub mod data_requests;
+pub mod deploy;
 pub mod diagnostics;
 pub mod edge_host;
 pub mod load;

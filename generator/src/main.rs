@@ -7,8 +7,11 @@ use std::process::ExitCode;
 
 use generator::build::{self, BuildOptions, store_lines};
 use generator::cli::{
-    self, BuildArgs, CheckArgs, Command, CommandError, ImportStockArgs, NewArgs, Parsed, ServeArgs,
+    self, BuildArgs, CheckArgs, Command, CommandError, DeployArgs, ImportStockArgs, NewArgs, Parsed,
+    PurgeArgs, RequestsArgs, ServeArgs,
 };
+use generator::data_requests::{self, Listing, PurgeOptions, RequestsOptions};
+use generator::deploy::{self, PrepareOptions};
 use generator::edge_host;
 use generator::messages::Lang;
 use generator::msg;
@@ -39,6 +42,9 @@ fn main() -> ExitCode {
         Command::Serve(args) => run_serve(args, lang),
         Command::New(args) => run_new(&args, lang),
         Command::ImportStock(args) => run_import_stock(&args, lang),
+        Command::Deploy(args) => run_deploy(args, lang),
+        Command::Requests(args) => run_requests(args, lang),
+        Command::Purge(args) => run_purge(args, lang),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -118,4 +124,87 @@ fn run_import_stock(args: &ImportStockArgs, lang: Lang) -> Result<(), CommandErr
     let count = edge_host::import_stock(&args.root, &args.file)?;
     println!("{}", msg!("edge-stock-imported", count = count).render(lang));
     Ok(())
+}
+
+fn run_deploy(args: DeployArgs, lang: Lang) -> Result<(), CommandError> {
+    let r2 = match args.r2.as_deref() {
+        Some("always") => Some(commerce::settings::R2Use::Always),
+        Some("never") => Some(commerce::settings::R2Use::Never),
+        Some(_) => Some(commerce::settings::R2Use::Auto),
+        None => None,
+    };
+    let options = PrepareOptions {
+        public: args.public.unwrap_or_else(|| args.root.join("public")),
+        output: args.output.unwrap_or_else(|| args.root.join("deploy")),
+        root: args.root,
+        stores: args.stores,
+        d1_id: args.d1_id,
+        max_asset_files: args.max_asset_files,
+        r2,
+        source: args.source.unwrap_or_else(|| deploy::DEFAULT_SOURCE.into()),
+    };
+    let summary = deploy::prepare(&options)?;
+    for line in deploy::summary_lines(&summary, lang) {
+        println!("{line}");
+    }
+    Ok(())
+}
+
+fn run_requests(args: RequestsArgs, lang: Lang) -> Result<(), CommandError> {
+    let now = match &args.now {
+        Some(text) => data_requests::parse_date(text)?,
+        None => unix_now(),
+    };
+    let options = RequestsOptions {
+        database: data_requests::database_path(&args.root, args.db),
+        root: args.root,
+        all: args.all,
+        now,
+    };
+    let listing = data_requests::list_requests(&options)?;
+    if args.json {
+        print!("{}", data_requests::listing_json(&listing));
+        // The note goes to standard error so that standard output stays valid JSON.
+        if let Listing::NoDatabase(path) = &listing {
+            eprintln!(
+                "{}",
+                msg!("requests-no-database", path = path.display()).render(lang)
+            );
+        }
+    } else {
+        print!("{}", data_requests::listing_text(&listing, lang));
+    }
+    Ok(())
+}
+
+fn run_purge(args: PurgeArgs, lang: Lang) -> Result<(), CommandError> {
+    let now = match &args.now {
+        Some(text) => data_requests::parse_date(text)?,
+        None => unix_now(),
+    };
+    // A real purge at a future date would delete what the law still requires
+    // (an invoice archived until next year); only a dry run may look ahead.
+    if now > unix_now() && !args.dry_run {
+        let value = args.now.clone().unwrap_or_default();
+        return Err(CommandError::Usage(msg!("purge-future-date", value = value)));
+    }
+    let paths = edge_host::EdgePaths::for_shop(&args.root);
+    let options = PurgeOptions {
+        public: args.root.join("public"),
+        database: data_requests::database_path(&args.root, args.db),
+        outbox: paths.outbox,
+        dry_run: args.dry_run,
+        now,
+    };
+    let summary = data_requests::purge(&options)?;
+    for line in data_requests::purge_lines(&summary, lang) {
+        println!("{line}");
+    }
+    Ok(())
+}
+
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| i64::try_from(elapsed.as_secs()).unwrap_or(i64::MAX))
 }

@@ -21,12 +21,14 @@ macro_rules! ftl_files {
             include_str!(concat!("../i18n/", $lang, "/load.ftl")),
             include_str!(concat!("../i18n/", $lang, "/render.ftl")),
             include_str!(concat!("../i18n/", $lang, "/serve.ftl")),
+            include_str!(concat!("../i18n/", $lang, "/deploy.ftl")),
+            include_str!(concat!("../i18n/", $lang, "/privacy.ftl")),
         ]
     };
 }
 
-const EN_FTL: [&str; 4] = ftl_files!("en");
-const FR_FTL: [&str; 4] = ftl_files!("fr");
+const EN_FTL: [&str; 6] = ftl_files!("en");
+const FR_FTL: [&str; 6] = ftl_files!("fr");
 
 /// A language the command line speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -73,7 +75,7 @@ impl Lang {
     }
 }
 
-fn make_bundle(tag: &str, sources: [&str; 4]) -> FluentBundle<FluentResource> {
+fn make_bundle(tag: &str, sources: [&str; 6]) -> FluentBundle<FluentResource> {
     let language: LanguageIdentifier = tag.parse().unwrap_or_default();
     let mut bundle = FluentBundle::new_concurrent(vec![language]);
     // Isolation marks around arguments would end up in terminals and test snapshots.
@@ -172,7 +174,7 @@ mod tests {
 
     #[test]
     fn both_languages_have_the_same_ids() {
-        let ids = |sources: [&str; 4]| -> Vec<String> {
+        let ids = |sources: [&str; 6]| -> Vec<String> {
             let mut ids: Vec<String> = sources
                 .iter()
                 .flat_map(|source| source.lines())

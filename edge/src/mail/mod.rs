@@ -5,6 +5,7 @@
 //! transport the native host uses. The native transports are [`OutboxMailer`] (`.eml`
 //! files in a folder, the default) and [`SmtpMailer`].
 
+pub mod brevo;
 pub mod context;
 pub mod env;
 pub mod render;

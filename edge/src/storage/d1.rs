@@ -23,6 +23,9 @@
 //!
 //! Integers cross into JavaScript as numbers: exact up to 2^53, far beyond Unix
 //! seconds, quantities and minor units of money.
+//!
+//! The consent chain and email marketing subscriptions are in [`consent`], and
+//! personal-data requests and the retention purge in [`privacy`].
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -37,12 +40,17 @@ use worker::send::SendFuture;
 use worker::{D1Database, D1PreparedStatement, D1Result};
 
 use super::{
-    BoxFuture, CartRecord, Created, IdempotencyClaim, LineChange, MarketingJob, NewCart, NewConsent,
-    NewSubscription, Notification, ORDER_CONFIRMATION, Order, OrderDraft, OrderFilter, OrderLine,
-    OrderTotals, PlaceOrderError, Replay, StatusChange, StockEffect, StockLevel, Storage, StorageError,
-    StorageResult, Subscription, Transition, TransitionError, Withdrawal,
+    Admission, ArchivedOrder, BoxFuture, CartRecord, ConfirmRefusal, Confirmation, Created, DataRequest,
+    Erasure, ErasureCounts, ErasureError, IdempotencyClaim, InactivePerson, LineChange, MarketingJob,
+    NewCart, NewConsent, NewDataRequest, NewSubscription, Notification, ORDER_CONFIRMATION, Order,
+    OrderDraft, OrderFilter, OrderLine, OrderTotals, PersonalData, PlaceOrderError, Replay, RequestFilter,
+    RequestLogEntry, StatusChange, StockEffect, StockLevel, Storage, StorageError, StorageResult,
+    Subscription, Throttle, Transition, TransitionError, Withdrawal,
 };
 use crate::consent::{ConsentPolicy, ConsentRecord};
+
+mod consent;
+mod privacy;
 
 /// Name written by the guard of [`Storage::place_order`] when the cart was not
 /// claimed for the new order.
@@ -751,14 +759,6 @@ impl D1Storage {
     }
 }
 
-/// A method of the D1 backend not written yet: the request fails with a storage
-/// error naming it (a 500 to the client, the name in the Worker's log).
-fn not_yet<T>(method: &str) -> StorageResult<T> {
-    Err(StorageError(format!(
-        "D1Storage::{method} is not implemented yet on the Worker host"
-    )))
-}
-
 /// Boxes a D1 call as the trait's future. D1's futures hold JavaScript values and
 /// are not `Send`; a Worker runs on one thread, which is what [`SendFuture`]
 /// relies on to satisfy axum's `Send` bound.
@@ -894,89 +894,192 @@ impl Storage for D1Storage {
         })
     }
 
-    fn remember_policies(
-        &self,
-        _policies: Vec<ConsentPolicy>,
-        _now: i64,
-    ) -> BoxFuture<'_, StorageResult<()>> {
-        // TODO: port consent policies to D1 (INSERT … ON CONFLICT DO NOTHING per policy).
-        boxed(async { not_yet("remember_policies") })
+    fn remember_policies(&self, policies: Vec<ConsentPolicy>, now: i64) -> BoxFuture<'_, StorageResult<()>> {
+        boxed(self.remember_policies_d1(policies, now))
     }
 
     fn find_policy(
         &self,
-        _store: String,
-        _policy_hash: String,
+        store: String,
+        policy_hash: String,
     ) -> BoxFuture<'_, StorageResult<Option<ConsentPolicy>>> {
-        // TODO: port consent policy lookup to D1.
-        boxed(async { not_yet("find_policy") })
+        boxed(self.find_policy_d1(store, policy_hash))
     }
 
     fn append_consent(
         &self,
-        _consent: NewConsent,
-        _claim: Option<IdempotencyClaim>,
+        consent: NewConsent,
+        claim: Option<IdempotencyClaim>,
     ) -> BoxFuture<'_, StorageResult<Created<ConsentRecord>>> {
-        // TODO: append to the consent chain in one batch; `UNIQUE (previous_hash)`
-        // refuses a fork, so a lost race is retried from the new head.
-        boxed(async { not_yet("append_consent") })
+        boxed(self.append_consent_d1(consent, claim))
     }
 
-    fn find_consent_record(&self, _sequence: i64) -> BoxFuture<'_, StorageResult<Option<ConsentRecord>>> {
-        // TODO: port consent record lookup to D1.
-        boxed(async { not_yet("find_consent_record") })
+    fn find_consent_record(&self, sequence: i64) -> BoxFuture<'_, StorageResult<Option<ConsentRecord>>> {
+        boxed(self.find_consent_record_d1(sequence))
     }
 
-    fn consent_history(&self, _consent_id: String) -> BoxFuture<'_, StorageResult<Vec<ConsentRecord>>> {
-        // TODO: port consent history to D1.
-        boxed(async { not_yet("consent_history") })
+    fn consent_history(&self, consent_id: String) -> BoxFuture<'_, StorageResult<Vec<ConsentRecord>>> {
+        boxed(self.consent_history_d1(consent_id))
     }
 
     fn consent_chain(&self) -> BoxFuture<'_, StorageResult<Vec<ConsentRecord>>> {
-        // TODO: port the consent chain export to D1.
-        boxed(async { not_yet("consent_chain") })
+        boxed(self.consent_chain_d1())
     }
 
-    fn subscribe_marketing(&self, _subscription: NewSubscription) -> BoxFuture<'_, StorageResult<()>> {
-        // TODO: port marketing subscriptions to D1 (record, subscription, token and job in one batch).
-        boxed(async { not_yet("subscribe_marketing") })
+    fn subscribe_marketing(&self, subscription: NewSubscription) -> BoxFuture<'_, StorageResult<()>> {
+        boxed(self.subscribe_marketing_d1(subscription))
     }
 
-    fn find_subscription(&self, _token_hash: String) -> BoxFuture<'_, StorageResult<Option<Subscription>>> {
-        // TODO: port subscription lookup to D1.
-        boxed(async { not_yet("find_subscription") })
+    fn find_subscription(&self, token_hash: String) -> BoxFuture<'_, StorageResult<Option<Subscription>>> {
+        boxed(self.find_subscription_d1(token_hash))
     }
 
-    fn withdraw_subscription(&self, _withdrawal: Withdrawal) -> BoxFuture<'_, StorageResult<bool>> {
-        // TODO: port unsubscription to D1 (guarded on the subscription still being subscribed).
-        boxed(async { not_yet("withdraw_subscription") })
+    fn withdraw_subscription(&self, withdrawal: Withdrawal) -> BoxFuture<'_, StorageResult<bool>> {
+        boxed(self.withdraw_subscription_d1(withdrawal))
     }
 
     fn add_unsubscribe_token(
         &self,
-        _store: String,
-        _list: String,
-        _email_key: String,
-        _token_hash: String,
-        _now: i64,
+        store: String,
+        list: String,
+        email_key: String,
+        token_hash: String,
+        now: i64,
     ) -> BoxFuture<'_, StorageResult<bool>> {
-        // TODO: port unsubscribe tokens to D1.
-        boxed(async { not_yet("add_unsubscribe_token") })
+        boxed(self.add_unsubscribe_token_d1(store, list, email_key, token_hash, now))
     }
 
-    fn pending_marketing_jobs(&self, _max_attempts: u32) -> BoxFuture<'_, StorageResult<Vec<MarketingJob>>> {
-        // TODO: port the marketing job queue to D1.
-        boxed(async { not_yet("pending_marketing_jobs") })
+    fn pending_marketing_jobs(&self, max_attempts: u32) -> BoxFuture<'_, StorageResult<Vec<MarketingJob>>> {
+        boxed(self.pending_marketing_jobs_d1(max_attempts))
     }
 
     fn record_marketing_job(
         &self,
-        _id: i64,
-        _outcome: Result<(), String>,
-        _now: i64,
+        id: i64,
+        outcome: Result<(), String>,
+        now: i64,
     ) -> BoxFuture<'_, StorageResult<()>> {
-        // TODO: port marketing job outcomes to D1.
-        boxed(async { not_yet("record_marketing_job") })
+        boxed(self.record_marketing_job_d1(id, outcome, now))
+    }
+
+    fn create_data_request(
+        &self,
+        request: NewDataRequest,
+        throttle: Throttle,
+    ) -> BoxFuture<'_, StorageResult<Admission>> {
+        boxed(self.create_data_request_d1(request, throttle))
+    }
+
+    fn confirm_data_request(
+        &self,
+        confirmation: Confirmation,
+    ) -> BoxFuture<'_, StorageResult<Result<DataRequest, ConfirmRefusal>>> {
+        boxed(self.confirm_data_request_d1(confirmation))
+    }
+
+    fn find_data_request(&self, id: String) -> BoxFuture<'_, StorageResult<Option<DataRequest>>> {
+        boxed(self.find_data_request_d1(id))
+    }
+
+    fn find_export(&self, token_hash: String, now: i64) -> BoxFuture<'_, StorageResult<Option<DataRequest>>> {
+        boxed(self.find_export_d1(token_hash, now))
+    }
+
+    fn claim_export_download(
+        &self,
+        request_id: String,
+        format: String,
+        now: i64,
+    ) -> BoxFuture<'_, StorageResult<bool>> {
+        boxed(self.claim_export_download_d1(request_id, format, now))
+    }
+
+    fn personal_data(&self, email_key: String) -> BoxFuture<'_, StorageResult<PersonalData>> {
+        boxed(self.personal_data_d1(email_key))
+    }
+
+    fn erase_personal_data(&self, erasure: Erasure) -> BoxFuture<'_, Result<ErasureCounts, ErasureError>> {
+        boxed(self.erase_personal_data_d1(erasure))
+    }
+
+    fn defer_data_request(
+        &self,
+        id: String,
+        until: Option<i64>,
+        detail: Option<String>,
+        now: i64,
+    ) -> BoxFuture<'_, StorageResult<()>> {
+        boxed(self.defer_data_request_d1(id, until, detail, now))
+    }
+
+    fn fulfil_data_request(
+        &self,
+        id: String,
+        detail: Option<String>,
+        now: i64,
+    ) -> BoxFuture<'_, StorageResult<()>> {
+        boxed(self.fulfil_data_request_d1(id, detail, now))
+    }
+
+    fn extend_data_request(
+        &self,
+        id: String,
+        deadline_at: i64,
+        now: i64,
+    ) -> BoxFuture<'_, StorageResult<bool>> {
+        boxed(self.extend_data_request_d1(id, deadline_at, now))
+    }
+
+    fn list_data_requests(&self, filter: RequestFilter) -> BoxFuture<'_, StorageResult<Vec<DataRequest>>> {
+        boxed(self.list_data_requests_d1(filter))
+    }
+
+    fn data_request_log(&self, since: Option<i64>) -> BoxFuture<'_, StorageResult<Vec<RequestLogEntry>>> {
+        boxed(self.data_request_log_d1(since))
+    }
+
+    fn archived_orders(&self) -> BoxFuture<'_, StorageResult<Vec<ArchivedOrder>>> {
+        boxed(self.archived_orders_d1())
+    }
+
+    fn expire_data_requests(&self, now: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        boxed(self.expire_data_requests_d1(now))
+    }
+
+    fn close_expired_exports(&self, now: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        boxed(self.close_expired_exports_d1(now))
+    }
+
+    fn inactive_people(&self, before: i64, limit: u32) -> BoxFuture<'_, StorageResult<Vec<InactivePerson>>> {
+        boxed(self.inactive_people_d1(before, limit))
+    }
+
+    fn mark_inactive_warned(&self, email_key: String, now: i64) -> BoxFuture<'_, StorageResult<()>> {
+        boxed(self.mark_inactive_warned_d1(email_key, now))
+    }
+
+    fn purge_archive(&self, now: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        boxed(self.purge_archive_d1(now))
+    }
+
+    fn purge_consent_records(&self, expired_before: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        boxed(self.purge_consent_records_d1(expired_before))
+    }
+
+    fn purge_request_log(&self, before: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        boxed(self.purge_request_log_d1(before))
+    }
+
+    fn housekeeping(&self, now: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        boxed(self.housekeeping_d1(now))
+    }
+
+    fn purge_idempotency_keys(&self, created_before: i64) -> BoxFuture<'_, StorageResult<u64>> {
+        boxed(self.purge_idempotency_keys_d1(created_before))
+    }
+
+    fn consent_chain_start(&self) -> BoxFuture<'_, StorageResult<String>> {
+        boxed(self.consent_chain_start_d1())
     }
 }
 

@@ -8,16 +8,16 @@
 //! read on the first request of an isolate and kept for the isolate's life: a new
 //! deployment starts new isolates.
 //!
-//! Bindings and secrets (see `docs/en/worker.md`):
+//! Bindings: `ASSETS` (the store's folder of the build) and `DB` (the D1 database,
+//! migrated with `wrangler d1 migrations apply`). Secrets and settings are read by
+//! [`config`]; `docs/en/worker.md` lists them all.
 //!
-//! | name | kind | meaning |
-//! |---|---|---|
-//! | `ASSETS` | static assets | the store's folder of the build |
-//! | `DB` | D1 database | carts, stock, orders; migrated with `wrangler d1 migrations apply` |
-//! | `COMPTOIR_ADMIN_TOKEN` | secret | bearer token of `/api/admin/*`; administration is off without it |
-//!
-//! Not yet on this host: sending emails (they stay queued in `notifications`), card
-//! payments, email marketing, and the consent storage (see [`D1Storage`]).
+//! The `scheduled` handler (the cron trigger) retries queued emails and email
+//! marketing jobs, then runs the retention purge ([`crate::privacy::purge`]).
+
+mod config;
+mod fetch;
+mod r2;
 
 use std::cell::RefCell;
 use std::collections::BTreeSet;
@@ -30,11 +30,12 @@ use tower::ServiceExt;
 use worker::{Context, Env, Fetcher, HttpRequest, ScheduleContext, ScheduledEvent, event};
 
 use crate::catalog::{Catalog, CatalogHandle, StoreSource};
-use crate::clock::{Clock, SystemClock};
+use crate::clock::SystemClock;
 use crate::consent::client::ClientIp;
 use crate::mail::{BoxFuture, Email, MailError, Mailer};
-use crate::state::{AppState, EdgeConfig, StateParts};
-use crate::storage::Storage;
+use crate::marketing::deliver_pending_sync;
+use crate::notify::deliver_pending;
+use crate::state::{AppState, StateParts};
 use crate::storage::d1::D1Storage;
 
 /// Binding of the store's static assets.
@@ -42,19 +43,28 @@ pub const ASSETS_BINDING: &str = "ASSETS";
 /// Binding of the D1 database.
 pub const DB_BINDING: &str = "DB";
 /// Secret holding the admin token.
-pub const ADMIN_TOKEN_SECRET: &str = "COMPTOIR_ADMIN_TOKEN";
+pub const ADMIN_TOKEN_SECRET: &str = config::ENV_ADMIN_TOKEN;
 
 /// Base of the asset URLs: the assets binding ignores the host.
 const ASSETS_BASE: &str = "https://assets.invalid";
 /// The published email templates fetched first; the layouts and partials they use
 /// are found by reading their `extends`, `include` and `import` tags.
-const EMAIL_ENTRY_TEMPLATES: [&str; 6] = [
+const EMAIL_ENTRY_TEMPLATES: [&str; 15] = [
     "order_confirmation.subject.txt",
     "order_confirmation.txt",
     "order_confirmation.html",
     "status_changed.subject.txt",
     "status_changed.txt",
     "status_changed.html",
+    "data_request_confirm.subject.txt",
+    "data_request_confirm.txt",
+    "data_request_confirm.html",
+    "data_request_report.subject.txt",
+    "data_request_report.txt",
+    "data_request_report.html",
+    "inactive_warning.subject.txt",
+    "inactive_warning.txt",
+    "inactive_warning.html",
 ];
 /// At most this many email files are fetched, so a template that includes itself
 /// under many names cannot make the first request loop.
@@ -67,7 +77,11 @@ thread_local! {
 }
 
 #[event(fetch)]
-async fn fetch(request: HttpRequest, env: Env, _context: Context) -> worker::Result<Response<Body>> {
+async fn fetch(request: HttpRequest, env: Env, context: Context) -> worker::Result<Response<Body>> {
+    // A large store's pages in R2 need neither the catalog nor D1.
+    if let Some(response) = r2::serve(&request, &env, &context).await {
+        return Ok(response);
+    }
     let catalog = match catalog(&env).await {
         Ok(catalog) => catalog,
         Err(problem) => {
@@ -94,42 +108,44 @@ async fn fetch(request: HttpRequest, env: Env, _context: Context) -> worker::Res
 
 #[event(scheduled)]
 async fn scheduled(_event: ScheduledEvent, env: Env, _context: ScheduleContext) {
-    // TODO: also retry queued emails and email marketing jobs once the Worker has a mailer.
-    let storage = match env.d1(DB_BINDING) {
-        Ok(db) => D1Storage::new(db),
-        Err(error) => {
-            worker::console_error!("the D1 binding `{DB_BINDING}` is missing: {error}");
+    let state = match catalog(&env).await.and_then(|catalog| state(&env, catalog)) {
+        Ok(state) => state,
+        Err(problem) => {
+            worker::console_error!("the scheduled run stopped: {problem}");
             return;
         }
     };
-    match storage.purge_expired_carts(SystemClock.now()).await {
-        Ok(deleted) => worker::console_log!("deleted {deleted} expired carts"),
-        Err(error) => worker::console_error!("deleting expired carts failed: {error}"),
+    run_scheduled(&state).await;
+}
+
+/// Runs the cron trigger's work: the email retries that the native host runs on a
+/// timer, then the retention purge (expired carts included).
+async fn run_scheduled(state: &AppState) {
+    let sent = deliver_pending(state, None).await;
+    let synced = deliver_pending_sync(state).await;
+    worker::console_log!("scheduled: {sent} queued emails sent, {synced} email marketing jobs done");
+    match crate::privacy::purge::run(state, state.now()).await {
+        Ok(counts) => worker::console_log!("scheduled: retention purge done: {counts:?}"),
+        Err(error) => worker::console_error!("scheduled: the retention purge stopped: {error}"),
     }
 }
 
-/// The state of one request. Bindings are taken from each request's `Env`; only
-/// the parsed catalog is kept between requests.
+/// Builds the state of one request. Bindings and settings are read from each
+/// request's `Env`, and only the parsed catalog is kept between requests.
 fn state(env: &Env, catalog: Arc<CatalogHandle>) -> Result<AppState, String> {
     let db = env
         .d1(DB_BINDING)
         .map_err(|error| format!("the D1 binding `{DB_BINDING}` is missing from wrangler.toml: {error}"))?;
-    let admin_token = env
-        .secret(ADMIN_TOKEN_SECRET)
-        .ok()
-        .map(|secret| secret.to_string())
-        .filter(|token| !token.is_empty());
+    let settings = config::read_settings(env)?;
     Ok(AppState::new(StateParts {
         catalog,
         storage: Arc::new(D1Storage::new(db)),
-        mailer: Arc::new(QueueOnlyMailer),
-        payments: None,
+        mailer: settings.mailer,
+        payments: settings.payments,
         clock: Arc::new(SystemClock),
-        config: EdgeConfig {
-            admin_token,
-            ..EdgeConfig::default()
-        },
-    }))
+        config: settings.config,
+    })
+    .with_marketing(settings.marketing))
 }
 
 /// The isolate's catalog, read from the assets on first use.
@@ -302,17 +318,17 @@ fn unavailable() -> Response<Body> {
     response
 }
 
-/// The Worker has no email transport yet: every email fails to send, so it stays
-/// queued in `notifications` with the reason, to be sent once a transport exists.
+/// The mailer of a Worker without an email API key: every email fails to send, so
+/// it stays queued in `notifications` with the reason, and the cron trigger sends
+/// it once `COMPTOIR_MAIL_API_KEY` is set (within the attempt limit).
 #[derive(Debug, Clone, Copy)]
-struct QueueOnlyMailer;
+pub(crate) struct QueueOnlyMailer;
 
 impl Mailer for QueueOnlyMailer {
     fn send<'a>(&'a self, _email: &'a Email) -> BoxFuture<'a, Result<(), MailError>> {
-        // TODO: send through an HTTP email API with the Worker's fetch.
         Box::pin(async {
             Err(MailError {
-                reason: "the Worker host has no email transport yet; the email stays queued".to_owned(),
+                reason: "COMPTOIR_MAIL_API_KEY is not set on the Worker; the email stays queued".to_owned(),
             })
         })
     }

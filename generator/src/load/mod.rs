@@ -99,6 +99,17 @@ pub fn load_shop(root: &Path) -> Result<LoadedShop, Diagnostics> {
     })
 }
 
+/// Loads and validates `site.toml` alone, for commands that need the settings but
+/// not the catalogue, such as `comptoir deploy --prepare`.
+pub fn load_settings(root: &Path) -> Result<Settings, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    let loaded = settings::load_settings(root, &mut diagnostics);
+    match loaded {
+        Some(loaded) => diagnostics.into_result(loaded.settings),
+        None => Err(sorted(diagnostics)),
+    }
+}
+
 fn default_content_locale() -> Locale {
     Locale::parse("fr").unwrap_or_else(|_| unreachable!("`fr` is a valid locale"))
 }
