@@ -1,11 +1,14 @@
 //! `comptoir build` and `comptoir check`: load the shop, render it, and for a build
 //! swap the result in place of the output folder only when everything succeeded.
 //!
-//! A build renders into a staging folder next to the output (`public.tmp-<random>`),
-//! so a failed build leaves the previous `public/` as it was and deletes the staging
-//! folder.
+//! A first build renders into a staging folder next to the output
+//! (`public.tmp-<random>`) and swaps it in, so a failed build leaves the previous
+//! `public/` as it was and deletes the staging folder. A later build of every store
+//! reads the build cache ([`crate::cache`]), renders only the pages whose inputs
+//! changed, stages only the files whose bytes changed, and moves them into place
+//! once everything succeeded.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fs;
 use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
@@ -20,13 +23,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 
+use crate::cache::{PageCache, UpdateSink};
 use crate::cli::CommandError;
 use crate::diagnostics::Diagnostics;
 use crate::load::{self, LoadedShop, walk_failed};
 use crate::messages::Lang;
 use crate::msg;
 use crate::output::{DirSink, DiscardSink};
-use crate::render::{self, RenderOptions, RenderReport};
+use crate::render::{self, PageFingerprints, RenderOptions, RenderReport};
 
 /// Options of a build.
 #[derive(Debug, Clone)]
@@ -50,9 +54,16 @@ pub struct BuildSummary {
     pub report: RenderReport,
     /// Time from start to swap.
     pub elapsed: Duration,
+    /// Pages kept from the previous build because their inputs did not change;
+    /// 0 for a full build.
+    pub pages_kept: usize,
+    /// Files written because they are new or their bytes changed; every file for a
+    /// full build.
+    pub files_written: usize,
 }
 
 /// Builds the shop into `options.output`: load → fingerprint → render → write → swap.
+/// With a build cache for this output, only what changed is rendered and written.
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, CommandError> {
     let started = Instant::now();
     require_site_toml(&options.root)?;
@@ -62,16 +73,60 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, CommandError> {
     check_store_filter(&shop, &options.stores)?;
 
     let build_id = timed("fingerprint", || build_id(&shop.root, &shop.settings))?;
-
-    let staging = Staging::create(&options.output)?;
-    let sink = DirSink::new(staging.path());
     let render_options = RenderOptions {
         build_id: build_id.clone(),
         stores: options.stores.clone(),
     };
+
+    // The cache describes a build of every store. A build of some stores leaves it
+    // out of date, so that build deletes it and the next build is a full one.
+    let previous = if options.stores.is_empty() && options.output.is_dir() {
+        timed("read cache", || PageCache::read(&options.root, &options.output))
+    } else {
+        None
+    };
+    let (report, fingerprints, produced, pages_kept, files_written) = match previous {
+        Some(previous) => update(&shop, options, &render_options, previous)?,
+        None => full_build(&shop, options, &render_options)?,
+    };
+
+    if options.stores.is_empty() {
+        let cache = PageCache {
+            fingerprints,
+            sizes: produced,
+        };
+        if let Err(error) = timed("write cache", || cache.write(&options.root, &options.output)) {
+            tracing::warn!(%error, "could not write the build cache; the next build renders every page");
+        }
+    } else if let Err(error) = PageCache::delete(&options.root) {
+        tracing::warn!(%error, "could not delete the build cache");
+    }
+
+    Ok(BuildSummary {
+        build_id,
+        report,
+        elapsed: started.elapsed(),
+        pages_kept,
+        files_written,
+    })
+}
+
+/// The result of rendering and writing: the report, the page fingerprints, the
+/// size of every file produced, the pages kept and the files written.
+type Written = (RenderReport, PageFingerprints, HashMap<String, u64>, usize, usize);
+
+/// Renders every page into a staging folder and swaps it in place of the output.
+fn full_build(
+    shop: &LoadedShop,
+    options: &BuildOptions,
+    render_options: &RenderOptions,
+) -> Result<Written, CommandError> {
+    let staging = Staging::create(&options.output)?;
+    let sink = DirSink::new(staging.path());
     let rendered = timed("render", || {
         let progress = Progress::start(sink.counter(), options.lang);
-        let rendered = render::render_shop(&shop, &render_options, &sink);
+        let rendered =
+            render::render_shop_incremental(shop, render_options, &sink, &PageFingerprints::default());
         progress.finish();
         rendered
     });
@@ -80,15 +135,69 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, CommandError> {
     // recorded into one I/O error, checked before the renderer's diagnostics because a
     // full disk also makes the renderer report problems that are not in the shop.
     timed("write", || check_written(&sink))?;
-    let report = rendered?;
+    let (report, fingerprints) = rendered?;
 
     timed("swap", || staging.swap(&options.stores))?;
+    let produced = sink.take_sizes();
+    let written = produced.len();
+    Ok((report, fingerprints, produced, 0, written))
+}
 
-    Ok(BuildSummary {
-        build_id,
-        report,
-        elapsed: started.elapsed(),
-    })
+/// Renders the pages whose fingerprint differs from `previous`, stages the files
+/// whose bytes changed, then moves them into the output and deletes the files no
+/// longer produced. Until that last step the output is untouched.
+fn update(
+    shop: &LoadedShop,
+    options: &BuildOptions,
+    render_options: &RenderOptions,
+    previous: PageCache,
+) -> Result<Written, CommandError> {
+    let staging = Staging::create(&options.output)?;
+    let sink = UpdateSink::new(&options.output, staging.path(), previous.sizes);
+    let rendered = timed("render", || {
+        let progress = Progress::start(sink.counter(), options.lang);
+        let rendered = render::render_shop_incremental(shop, render_options, &sink, &previous.fingerprints);
+        progress.finish();
+        rendered
+    });
+    if let Some(failure) = sink.take_failures().into_iter().next() {
+        return Err(CommandError::io("io-write-failed", &failure.path, &failure.error));
+    }
+    let (report, fingerprints) = rendered?;
+
+    // From here on the output changes: without a cache, a build interrupted now is
+    // followed by a full build.
+    PageCache::delete(&options.root).map_err(|error| {
+        CommandError::io(
+            "io-delete-failed",
+            &options.root.join(crate::cache::CACHE_FILE),
+            &error,
+        )
+    })?;
+    let produced = sink.produced();
+    let pages: usize = report.stores.iter().map(|store| store.pages).sum();
+    let summary = timed("apply", || sink.apply())
+        .map_err(|error| CommandError::io("io-write-failed", &options.output, &error))?;
+    let pages_kept = pages.saturating_sub(count_rendered(&fingerprints, &previous.fingerprints));
+    tracing::debug!(
+        pages_kept,
+        written = summary.written,
+        deleted = summary.deleted,
+        "output updated"
+    );
+    // Dropping the staging folder deletes what is left of it: the folders the
+    // moved files were in.
+    drop(staging);
+    Ok((report, fingerprints, produced, pages_kept, summary.written))
+}
+
+/// Counts the pages of `current` whose fingerprint is not the one in `previous`.
+fn count_rendered(current: &PageFingerprints, previous: &PageFingerprints) -> usize {
+    current
+        .0
+        .iter()
+        .filter(|(path, fingerprint)| previous.get(path) != Some(*fingerprint))
+        .count()
 }
 
 /// The result of `comptoir check` on a shop without problems.

@@ -2,7 +2,7 @@
 //! renderer fills a staging folder for `build`, memory for tests, and only the
 //! changed files for `serve`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -16,6 +16,38 @@ pub trait OutputSink: Sync {
     /// Stores one file. Writing the same path twice in one build is a bug of the
     /// caller, which checks for path conflicts first.
     fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+
+    /// Keeps the file the previous build wrote at `path`, in place of writing it
+    /// again, and returns whether it did. The renderer calls it for a page whose
+    /// inputs did not change; on `Ok(false)` it renders the page and calls
+    /// [`OutputSink::write`]. Sinks that start from nothing keep nothing.
+    fn keep(&self, path: &str) -> io::Result<bool> {
+        checked_relative_path(path)?;
+        Ok(false)
+    }
+
+    /// Stores one file given in parts, for files too large to build in memory at
+    /// once, such as the product feed of a large catalogue. This default joins the
+    /// parts and calls [`OutputSink::write`]; sinks that write to disk stream them.
+    fn write_parts(&self, path: &str, parts: &mut dyn Iterator<Item = Vec<u8>>) -> io::Result<()> {
+        let bytes: Vec<u8> = parts.flatten().collect();
+        self.write(path, &bytes)
+    }
+}
+
+/// Writes `parts` to a new file at `full`, creating its folder, and returns the size.
+pub fn stream_to_file(full: &Path, parts: &mut dyn Iterator<Item = Vec<u8>>) -> io::Result<u64> {
+    if let Some(parent) = full.parent() {
+        fs::create_dir_all(parent)?;
+    }
+    let mut file = io::BufWriter::new(fs::File::create(full)?);
+    let mut size = 0;
+    for part in parts {
+        io::Write::write_all(&mut file, &part)?;
+        size += part.len() as u64;
+    }
+    io::Write::flush(&mut file)?;
+    Ok(size)
 }
 
 /// Keeps files in memory, for tests.
@@ -55,6 +87,7 @@ pub struct DirSink {
     root: PathBuf,
     written: Arc<AtomicUsize>,
     failures: Mutex<Vec<WriteFailure>>,
+    sizes: Mutex<HashMap<String, u64>>,
 }
 
 /// A file the sink could not write.
@@ -73,7 +106,13 @@ impl DirSink {
             root: root.into(),
             written: Arc::new(AtomicUsize::new(0)),
             failures: Mutex::new(Vec::new()),
+            sizes: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Returns the size of every file written, by path, and clears that record.
+    pub fn take_sizes(&self) -> HashMap<String, u64> {
+        std::mem::take(&mut *self.sizes.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
     }
 
     /// Returns the number of files written so far, shared so that another thread can watch
@@ -101,11 +140,15 @@ impl DirSink {
     }
 }
 
-impl OutputSink for DirSink {
-    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        match self.write_file(path, bytes) {
-            Ok(_) => {
+impl DirSink {
+    fn record(&self, path: &str, result: io::Result<u64>) -> io::Result<()> {
+        match result {
+            Ok(size) => {
                 self.written.fetch_add(1, Ordering::Relaxed);
+                self.sizes
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .insert(path.to_owned(), size);
                 Ok(())
             }
             Err(error) => {
@@ -120,6 +163,21 @@ impl OutputSink for DirSink {
                 Err(error)
             }
         }
+    }
+}
+
+impl OutputSink for DirSink {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        let result = self.write_file(path, bytes).map(|_| bytes.len() as u64);
+        self.record(path, result)
+    }
+
+    fn write_parts(&self, path: &str, parts: &mut dyn Iterator<Item = Vec<u8>>) -> io::Result<()> {
+        let result = checked_relative_path(path).and_then(|relative| {
+            let full = self.root.join(relative);
+            stream_to_file(&full, parts).map_err(|error| with_path(&full, error))
+        });
+        self.record(path, result)
     }
 }
 

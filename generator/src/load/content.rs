@@ -241,6 +241,10 @@ fn parse_file(context: &Context<'_>, file: &ContentFile, problems: &mut Vec<Diag
         embeds::check_services(&source, text.len() - front.body.len(), &declared, problems);
     }
 
+    if let Some(draft) = parse_valid(context, file, &source, front.toml, front.body, problems) {
+        return draft;
+    }
+
     // Syntax first, with every error of the file; serde would stop at the first.
     let (table, syntax_errors) = DeTable::parse_recoverable(front.toml);
     if !syntax_errors.is_empty() {
@@ -269,7 +273,7 @@ fn parse_file(context: &Context<'_>, file: &ContentFile, problems: &mut Vec<Diag
         if !check_translation_keys(&source, table.get_ref(), file.kind, facts, problems) {
             return None;
         }
-        let matter: TranslationMatter = deserialize(&source, front.toml, problems)?;
+        let matter: TranslationMatter = deserialize(&source, front.toml, table.get_ref(), problems)?;
         return Some(Draft::Translation(translation(
             file, &source, base, locale, matter, front.body, problems,
         )));
@@ -277,19 +281,60 @@ fn parse_file(context: &Context<'_>, file: &ContentFile, problems: &mut Vec<Diag
 
     match file.kind {
         ContentKind::Product => {
-            let matter: ProductMatter = deserialize(&source, front.toml, problems)?;
+            let matter: ProductMatter = deserialize(&source, front.toml, table.get_ref(), problems)?;
             let draft = product(context, file, &source, matter, front.body, problems);
             Some(Draft::Product(Box::new(draft)))
         }
         ContentKind::Category => {
-            let matter: CategoryMatter = deserialize(&source, front.toml, problems)?;
+            let matter: CategoryMatter = deserialize(&source, front.toml, table.get_ref(), problems)?;
             category(context, file, &source, matter, front.body, problems).map(Draft::Category)
         }
         ContentKind::Page => {
-            let matter: PageMatter = deserialize(&source, front.toml, problems)?;
+            let matter: PageMatter = deserialize(&source, front.toml, table.get_ref(), problems)?;
             Some(Draft::Page(page(
                 context, file, &source, matter, front.body, problems,
             )))
+        }
+    }
+}
+
+/// Parses front matter that deserializes on the first try, which is the case of
+/// every valid file, so that it is parsed once. Returns `None` when the file has a
+/// problem: the caller then parses it again to report every problem at once.
+fn parse_valid(
+    context: &Context<'_>,
+    file: &ContentFile,
+    source: &SourceText<'_>,
+    toml: &str,
+    body: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Option<Draft>> {
+    let (base, locale) = split_locale(&file.stem);
+    if let Some(locale) = locale {
+        if locale == context.content_locale {
+            return None;
+        }
+        // The translation's fields are exactly the keys a translation may set, so a
+        // successful parse means `check_translation_keys` has nothing to report.
+        let matter: TranslationMatter = toml::from_str(toml).ok()?;
+        let draft = translation(file, source, base, locale, matter, body, problems);
+        return Some(Some(Draft::Translation(draft)));
+    }
+    match file.kind {
+        ContentKind::Product => {
+            let matter: ProductMatter = toml::from_str(toml).ok()?;
+            let draft = product(context, file, source, matter, body, problems);
+            Some(Some(Draft::Product(Box::new(draft))))
+        }
+        ContentKind::Category => {
+            let matter: CategoryMatter = toml::from_str(toml).ok()?;
+            Some(category(context, file, source, matter, body, problems).map(Draft::Category))
+        }
+        ContentKind::Page => {
+            let matter: PageMatter = toml::from_str(toml).ok()?;
+            Some(Some(Draft::Page(page(
+                context, file, source, matter, body, problems,
+            ))))
         }
     }
 }
@@ -307,21 +352,17 @@ pub(crate) fn split_locale(stem: &str) -> (&str, Option<Locale>) {
     }
 }
 
+/// Deserializes front matter from `table`, the document parsed from `toml` without
+/// syntax errors, so the text is parsed once.
 fn deserialize<T: DeserializeOwned>(
     source: &SourceText<'_>,
     toml: &str,
+    table: &DeTable<'_>,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<T> {
-    let document = match DeTable::parse(toml) {
-        Ok(document) => document,
-        Err(error) => {
-            push_toml_error(source, &error, problems);
-            return None;
-        }
-    };
     // On failure, every key is checked on its own, so all unknown keys and values of
     // the wrong type are reported together.
-    match deserialize_all(TomlFile::FrontMatter, toml, document.get_ref()) {
+    match deserialize_all(TomlFile::FrontMatter, toml, table) {
         Ok(value) => Some(value),
         Err(found) => {
             for (span, message) in found {

@@ -10,6 +10,7 @@
 
 mod consent;
 mod context;
+mod fingerprint;
 mod functions;
 mod manifest;
 mod pages;
@@ -39,6 +40,7 @@ use crate::theme::{
     parse_manifest, read_theme_files, resolve_settings,
 };
 
+pub use fingerprint::{Fingerprint, PageFingerprints};
 pub use routes::{PageKind, Routes, Words, words};
 
 use consent::{StoreConsent, consent_view};
@@ -46,6 +48,7 @@ use context::{
     ApiView, LinksView, PageEnv, ShopView, StoreView, category_tree, checkout_values, content_pages,
     page_count, tax_mention,
 };
+use fingerprint::{CatalogueDigests, StoreInputs, TemplateDigests, slice_digest, store_digest};
 use functions::{Bindings, bind};
 use pages::{MenuNode, build_menu, fill_context, menu_problems, template_of};
 use store::StoreData;
@@ -89,6 +92,7 @@ struct ThemeBuild {
     tera: Tera,
     strings: ThemeStrings,
     assets: Arc<ThemeAssets>,
+    templates: TemplateDigests,
 }
 
 /// The templates, functions and shared values of one (store, locale, currency).
@@ -98,6 +102,8 @@ struct Slice {
     menu: Vec<MenuNode>,
     /// Values given only to `checkout.html`.
     checkout: [(&'static str, serde_json::Value); 3],
+    /// Digest of `base`, `menu` and `checkout`, for page fingerprints.
+    digest: Fingerprint,
 }
 
 /// One page to render.
@@ -124,6 +130,19 @@ pub fn render_shop(
     options: &RenderOptions,
     sink: &dyn OutputSink,
 ) -> Result<RenderReport, Diagnostics> {
+    render_shop_incremental(shop, options, sink, &PageFingerprints::default()).map(|(report, _)| report)
+}
+
+/// Renders every store of `shop` into `sink` like [`render_shop`], except the pages
+/// whose fingerprint equals the one in `previous` and that the sink keeps from the
+/// previous output ([`OutputSink::keep`]). Returns the fingerprint of every page, to
+/// pass as `previous` to the next render.
+pub fn render_shop_incremental(
+    shop: &LoadedShop,
+    options: &RenderOptions,
+    sink: &dyn OutputSink,
+    previous: &PageFingerprints,
+) -> Result<(RenderReport, PageFingerprints), Diagnostics> {
     let started = Instant::now();
     let site_text = std::fs::read_to_string(shop.root.join("site.toml")).unwrap_or_default();
     let mut diagnostics = Diagnostics::new();
@@ -161,21 +180,48 @@ pub fn render_shop(
         return Err(sorted_unique(diagnostics));
     }
 
+    let digests = timed_debug("catalogue digested", || CatalogueDigests::new(&shop.catalogue));
     let failures = Failures::default();
-    let reports: Vec<StoreReport> = stores
-        .iter()
-        .map(|prepared| render_store(prepared, options, sink, &failures))
-        .collect();
+    let mut fingerprints = PageFingerprints::default();
+    let mut reports = Vec::with_capacity(stores.len());
+    for prepared in &stores {
+        let target = Target {
+            sink,
+            previous,
+            site_text: &site_text,
+            digests: &digests,
+        };
+        let (report, store_fingerprints) = render_store(prepared, options, &target, &failures);
+        reports.push(report);
+        fingerprints.0.extend(store_fingerprints);
+    }
     tracing::debug!(millis = started.elapsed().as_millis(), "pages and files written");
 
     let errors = failures.into_diagnostics();
     if !errors.is_empty() {
         return Err(sorted_unique(errors));
     }
-    Ok(RenderReport {
+    let report = RenderReport {
         stores: reports,
         warnings: sorted_unique(warnings).0,
-    })
+    };
+    Ok((report, fingerprints))
+}
+
+/// Runs `step` and logs its duration at debug level.
+fn timed_debug<T>(step: &'static str, run: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let result = run();
+    tracing::debug!(millis = started.elapsed().as_millis(), "{step}");
+    result
+}
+
+/// Where a store's pages go, and what decides whether a page is rendered again.
+struct Target<'r> {
+    sink: &'r dyn OutputSink,
+    previous: &'r PageFingerprints,
+    site_text: &'r str,
+    digests: &'r CatalogueDigests,
 }
 
 /// Sorts `diagnostics` and drops repeats. A theme is checked once per store that uses
@@ -289,12 +335,14 @@ fn build_theme(shop: &LoadedShop, name: &str) -> Result<Option<ThemeBuild>, Diag
         .ok();
     match (manifest, tera, strings, assets) {
         (Some(manifest), Some(tera), Some(strings), Some(assets)) if diagnostics.is_empty() => {
+            let templates = TemplateDigests::new(&files);
             Ok(Some(ThemeBuild {
                 files,
                 manifest,
                 tera,
                 strings,
                 assets: Arc::new(assets),
+                templates,
             }))
         }
         _ => Err(diagnostics),
@@ -362,7 +410,9 @@ fn plan_jobs(data: &StoreData<'_>) -> (Vec<Job>, Vec<PageKind>) {
     }
     kinds.extend((0..catalogue.products.len()).map(PageKind::Product));
     kinds.extend((0..catalogue.pages.len()).map(PageKind::Content));
-    kinds.extend([PageKind::Cart, PageKind::Checkout]);
+    // Every store has the "my data" page, with or without `[consent]`: the
+    // confirmation links of personal-data requests point to it.
+    kinds.extend([PageKind::Cart, PageKind::Checkout, PageKind::DataRequests]);
     if data.consent.is_some() {
         kinds.extend([PageKind::Privacy, PageKind::ProcessingRecord]);
     }
@@ -653,6 +703,7 @@ fn build_slices(prepared: &StoreRender<'_>, options: &RenderOptions) -> Vec<Slic
                     home: env.path(PageKind::Home),
                     cart: env.path(PageKind::Cart),
                     checkout: env.path(PageKind::Checkout),
+                    data_requests: env.path(PageKind::DataRequests),
                 },
             );
             base.insert(
@@ -671,11 +722,15 @@ fn build_slices(prepared: &StoreRender<'_>, options: &RenderOptions) -> Vec<Slic
             base.insert("build_id", &options.build_id);
             base.insert("content_pages", &content_pages(env));
             base.insert("consent", &consent_view(env, data.consent.as_ref()));
+            let menu = build_menu(env, &shop_settings.menu);
+            let checkout = checkout_values(env, &prepared.manifest);
+            let digest = slice_digest(&base, &menu, &checkout);
             slices.push(Slice {
                 tera,
                 base,
-                menu: build_menu(env, &shop_settings.menu),
-                checkout: checkout_values(env, &prepared.manifest),
+                menu,
+                checkout,
+                digest,
             });
         }
     }
@@ -686,15 +741,30 @@ fn build_slices(prepared: &StoreRender<'_>, options: &RenderOptions) -> Vec<Slic
 fn render_store(
     prepared: &StoreRender<'_>,
     options: &RenderOptions,
-    sink: &dyn OutputSink,
+    target: &Target<'_>,
     failures: &Failures,
-) -> StoreReport {
+) -> (StoreReport, Vec<(String, Fingerprint)>) {
     let started = Instant::now();
+    let sink = target.sink;
     let data = &prepared.data;
     let store_id = data.id();
     let slices = build_slices(prepared, options);
     let currencies = data.routes.currencies.len();
+    let inputs = StoreInputs {
+        store: store_digest(
+            target.site_text,
+            &prepared.theme.files,
+            &prepared.theme.assets.urls,
+        ),
+        slices: slices.iter().map(|slice| slice.digest).collect(),
+        templates: &prepared.theme.templates,
+        catalogue: target.digests,
+        listings: &data.listings,
+        per_page: data.shop.settings.build.products_per_page,
+        build_id: &options.build_id,
+    };
     let pages = AtomicUsize::new(0);
+    let kept = AtomicUsize::new(0);
     let files = AtomicUsize::new(0);
     let write = |path: &str, bytes: &[u8]| {
         let full = format!("{store_id}/{path}");
@@ -710,41 +780,37 @@ fn render_store(
         }
     };
 
-    prepared.jobs.par_iter().for_each(|job| {
-        let slice = &slices[job.locale * currencies + job.currency];
-        let env = PageEnv {
-            data,
-            locale: job.locale,
-            currency: job.currency,
-        };
-        let mut context = slice.base.clone();
-        if job.kind == PageKind::Checkout {
-            for (name, value) in &slice.checkout {
-                context.insert(*name, value);
+    let fingerprints: Vec<(String, Fingerprint)> = prepared
+        .jobs
+        .par_iter()
+        .map(|job| {
+            let slice = job.locale * currencies + job.currency;
+            let template = template_of(data.catalogue(), job.kind);
+            let path = data
+                .routes
+                .path(data.catalogue(), job.kind, job.locale, job.currency);
+            let file = format!("{store_id}/{}", Routes::file_of(&path));
+            let fingerprint = inputs.page(job.kind, slice, template, &file);
+            let unchanged = target.previous.get(&file) == Some(&fingerprint);
+            if unchanged && keep(sink, &file) {
+                files.fetch_add(1, Ordering::Relaxed);
+                pages.fetch_add(1, Ordering::Relaxed);
+                kept.fetch_add(1, Ordering::Relaxed);
+            } else if let Some(html) = render_page(prepared, &slices[slice], *job, failures)
+                && write(&Routes::file_of(&path), html.as_bytes())
+            {
+                pages.fetch_add(1, Ordering::Relaxed);
             }
-        }
-        let path = fill_context(env, job.kind, &slice.menu, &mut context);
-        let template = template_of(data.catalogue(), job.kind);
-        match slice.tera.render(template, &context) {
-            Ok(html) => {
-                if write(&Routes::file_of(&path), html.as_bytes()) {
-                    pages.fetch_add(1, Ordering::Relaxed);
-                }
-            }
-            Err(error) => {
-                let source = prepared
-                    .theme
-                    .files
-                    .get(&format!("templates/{template}"))
-                    .map_or_else(|| PathBuf::from(template), |file| file.source.clone());
-                failures.render_failed(source, error_chain(&error), &path);
-            }
-        }
-    });
+            (file, fingerprint)
+        })
+        .collect();
 
+    let kept = kept.into_inner();
     tracing::debug!(
         store = store_id,
         millis = started.elapsed().as_millis(),
+        kept,
+        rendered = prepared.jobs.len() - kept,
         "pages written"
     );
 
@@ -772,7 +838,14 @@ fn render_store(
             currency: *currency,
         };
         let path = seo::feed_path(env.locale_tag().as_str(), env.currency_code().code());
-        write(&path, seo::feed(env).as_bytes());
+        let full = format!("{store_id}/{path}");
+        let mut parts = feed_parts(env);
+        match sink.write_parts(&full, &mut parts) {
+            Ok(()) => {
+                files.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(error) => failures.write_failed(&full, &error),
+        }
     });
 
     tracing::debug!(
@@ -797,11 +870,75 @@ fn render_store(
         "price book written"
     );
 
-    StoreReport {
+    let report = StoreReport {
         store: store_id.to_owned(),
         pages: pages.into_inner(),
         files: files.into_inner(),
         products: data.catalogue().products.len(),
+    };
+    (report, fingerprints)
+}
+
+/// Products per part of a streamed feed: each part is rendered in parallel, and
+/// only one part is in memory at a time.
+const FEED_PART_PRODUCTS: usize = 2000;
+
+/// Returns the product feed of `env`'s locale and currency in parts: the head, the
+/// items of each run of products, then the tail.
+fn feed_parts<'e>(env: PageEnv<'e, 'e>) -> impl Iterator<Item = Vec<u8>> + 'e {
+    let products = env.data.catalogue().products.len();
+    let items = (0..products).step_by(FEED_PART_PRODUCTS).map(move |start| {
+        let end = (start + FEED_PART_PRODUCTS).min(products);
+        let items: Vec<String> = (start..end)
+            .into_par_iter()
+            .map(|index| seo::feed_items(env, index))
+            .collect();
+        items.concat().into_bytes()
+    });
+    std::iter::once(seo::feed_head(env).into_bytes())
+        .chain(items)
+        .chain(std::iter::once(seo::FEED_TAIL.as_bytes().to_vec()))
+}
+
+/// Asks `sink` to keep the previous build's file at `path`; a sink that cannot
+/// keep it, or an error, means the page is rendered again.
+fn keep(sink: &dyn OutputSink, path: &str) -> bool {
+    match sink.keep(path) {
+        Ok(kept) => kept,
+        Err(error) => {
+            tracing::debug!(path, %error, "could not keep the previous file; rendering it again");
+            false
+        }
+    }
+}
+
+/// Renders one page; a template error goes to `failures` and gives `None`.
+fn render_page(prepared: &StoreRender<'_>, slice: &Slice, job: Job, failures: &Failures) -> Option<String> {
+    let data = &prepared.data;
+    let env = PageEnv {
+        data,
+        locale: job.locale,
+        currency: job.currency,
+    };
+    let mut context = slice.base.clone();
+    if job.kind == PageKind::Checkout {
+        for (name, value) in &slice.checkout {
+            context.insert(*name, value);
+        }
+    }
+    let path = fill_context(env, job.kind, &slice.menu, &mut context);
+    let template = template_of(data.catalogue(), job.kind);
+    match slice.tera.render(template, &context) {
+        Ok(html) => Some(html),
+        Err(error) => {
+            let source = prepared
+                .theme
+                .files
+                .get(&format!("templates/{template}"))
+                .map_or_else(|| PathBuf::from(template), |file| file.source.clone());
+            failures.render_failed(source, error_chain(&error), &path);
+            None
+        }
     }
 }
 

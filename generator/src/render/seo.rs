@@ -310,13 +310,17 @@ fn google_availability(value: &str) -> &'static str {
     }
 }
 
-/// Builds the Google Merchant Center RSS 2.0 feed of one locale and currency: one item per
-/// priced sku, with VAT included in the price as Google requires in Europe.
-pub fn feed(env: PageEnv<'_, '_>) -> String {
-    let data = env.data;
-    let store = data.store;
+/// The end of a Google Merchant Center RSS 2.0 feed. A feed is [`feed_head`], then
+/// [`feed_items`] of every product in catalogue order, then this tail. The renderer
+/// writes it in parts because the feed of 100,000 products is over 150 MB.
+pub const FEED_TAIL: &str = "</channel>\n</rss>\n";
+
+/// Builds the start of the feed of one locale and currency: the XML declaration and
+/// the channel's own elements.
+pub fn feed_head(env: PageEnv<'_, '_>) -> String {
+    let store = env.data.store;
     let code = env.currency_code();
-    let mut out = String::with_capacity(1024 + data.catalogue().products.len() * 700);
+    let mut out = String::with_capacity(1024);
     put!(
         out,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<rss version=\"2.0\" xmlns:g=\"http://base.google.com/ns/1.0\">\n<channel>\n<title>{}</title>\n<link>{}</link>\n<description>{}</description>\n",
@@ -324,60 +328,67 @@ pub fn feed(env: PageEnv<'_, '_>) -> String {
         xml_escape(&env.absolute(&env.path(PageKind::Home))),
         xml_escape(&format!("{} ({}, {})", store.name, env.locale_tag(), code))
     );
+    out
+}
 
-    for (index, product) in data.catalogue().products.iter().enumerate() {
-        let prices = &data.prices[index];
-        let text = env.text(&product.texts);
-        let link = env.absolute(&env.path(PageKind::Product(index)));
-        let description = text
-            .description
-            .clone()
-            .or_else(|| excerpt(&text.body_html, FEED_DESCRIPTION_CHARS))
-            .unwrap_or_else(|| text.title.clone());
-        let image = product
-            .images
-            .first()
-            .map(|image| env.absolute(&image_path(image)));
+/// Builds the feed items of product `index`: one per sku priced in the feed's
+/// currency, with VAT included in the price as Google requires in Europe.
+pub fn feed_items(env: PageEnv<'_, '_>, index: usize) -> String {
+    let data = env.data;
+    let store = data.store;
+    let code = env.currency_code();
+    let product = &data.catalogue().products[index];
+    let mut out = String::with_capacity(2048);
+    let prices = &data.prices[index];
+    let text = env.text(&product.texts);
+    let link = env.absolute(&env.path(PageKind::Product(index)));
+    let description = text
+        .description
+        .clone()
+        .or_else(|| excerpt(&text.body_html, FEED_DESCRIPTION_CHARS))
+        .unwrap_or_else(|| text.title.clone());
+    let image = product
+        .images
+        .first()
+        .map(|image| env.absolute(&image_path(image)));
 
-        for sku_price in &prices.skus {
-            let Some(amount) = sku_price.list[env.currency] else {
-                continue;
-            };
-            let gross = commerce::Money::new(data.gross_amount(amount, prices.tax_rate), code);
-            let (sku, stock) = match sku_price.variant {
-                Some(variant) => (&product.variants[variant].sku, product.variants[variant].stock),
-                None => (&product.sku, product.stock),
-            };
-            out.push_str("<item>\n");
-            putln!(out, "<g:id>{}</g:id>", xml_escape(sku));
-            putln!(
-                out,
-                "<g:title>{}</g:title>",
-                xml_escape(&sku_title(env, index, sku_price.variant))
-            );
-            putln!(out, "<g:description>{}</g:description>", xml_escape(&description));
-            putln!(out, "<g:link>{}</g:link>", xml_escape(&link));
-            if let Some(image) = &image {
-                putln!(out, "<g:image_link>{}</g:image_link>", xml_escape(image));
-            }
-            putln!(out, "<g:price>{} {}</g:price>", gross.to_plain_string(), code);
-            putln!(
-                out,
-                "<g:availability>{}</g:availability>",
-                google_availability(availability(stock))
-            );
-            if sku_price.variant.is_some() {
-                putln!(
-                    out,
-                    "<g:item_group_id>{}</g:item_group_id>",
-                    xml_escape(&product.sku)
-                );
-            }
-            putln!(out, "<g:brand>{}</g:brand>", xml_escape(&store.name));
-            out.push_str("<g:condition>new</g:condition>\n</item>\n");
+    for sku_price in &prices.skus {
+        let Some(amount) = sku_price.list[env.currency] else {
+            continue;
+        };
+        let gross = commerce::Money::new(data.gross_amount(amount, prices.tax_rate), code);
+        let (sku, stock) = match sku_price.variant {
+            Some(variant) => (&product.variants[variant].sku, product.variants[variant].stock),
+            None => (&product.sku, product.stock),
+        };
+        out.push_str("<item>\n");
+        putln!(out, "<g:id>{}</g:id>", xml_escape(sku));
+        putln!(
+            out,
+            "<g:title>{}</g:title>",
+            xml_escape(&sku_title(env, index, sku_price.variant))
+        );
+        putln!(out, "<g:description>{}</g:description>", xml_escape(&description));
+        putln!(out, "<g:link>{}</g:link>", xml_escape(&link));
+        if let Some(image) = &image {
+            putln!(out, "<g:image_link>{}</g:image_link>", xml_escape(image));
         }
+        putln!(out, "<g:price>{} {}</g:price>", gross.to_plain_string(), code);
+        putln!(
+            out,
+            "<g:availability>{}</g:availability>",
+            google_availability(availability(stock))
+        );
+        if sku_price.variant.is_some() {
+            putln!(
+                out,
+                "<g:item_group_id>{}</g:item_group_id>",
+                xml_escape(&product.sku)
+            );
+        }
+        putln!(out, "<g:brand>{}</g:brand>", xml_escape(&store.name));
+        out.push_str("<g:condition>new</g:condition>\n</item>\n");
     }
-    out.push_str("</channel>\n</rss>\n");
     out
 }
 

@@ -15,7 +15,7 @@ use crate::build::{build_id, timed};
 use crate::cli::CommandError;
 use crate::load::{self, LoadedShop};
 use crate::output::{OutputSink, checked_relative_path};
-use crate::render::{self, RenderOptions, RenderReport};
+use crate::render::{self, PageFingerprints, RenderOptions, RenderReport};
 use crate::serve::changes::Rebuild;
 
 /// SHA-256 of a file's bytes.
@@ -138,6 +138,20 @@ impl OutputSink for ChangeSink<'_> {
         }
         Ok(())
     }
+
+    /// Keeps the file when the index has it: the index is what is on disk.
+    fn keep(&self, path: &str) -> io::Result<bool> {
+        checked_relative_path(path)?;
+        let Some(file_digest) = self.previous.0.get(path) else {
+            return Ok(false);
+        };
+        let mut rendered = self
+            .rendered
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        rendered.digests.insert(path.to_owned(), *file_digest);
+        Ok(true)
+    }
 }
 
 /// The difference between the output on disk and a new render.
@@ -211,13 +225,15 @@ pub struct RebuildSummary {
 }
 
 /// The state kept between rebuilds: the loaded shop, reused when only theme files
-/// change, and the index of the output folder.
+/// change, the index of the output folder, and the fingerprint of every page, so
+/// that a rebuild renders only the pages whose inputs changed.
 #[derive(Debug)]
 pub struct Rebuilder {
     root: PathBuf,
     output: PathBuf,
     shop: Option<LoadedShop>,
     index: OutputIndex,
+    fingerprints: PageFingerprints,
 }
 
 impl Rebuilder {
@@ -230,6 +246,7 @@ impl Rebuilder {
             output,
             shop: None,
             index,
+            fingerprints: PageFingerprints::default(),
         })
     }
 
@@ -268,16 +285,20 @@ impl Rebuilder {
             build_id: build_id.clone(),
             stores: Vec::new(),
         };
-        let report = timed("render", || render::render_shop(shop, &options, &sink))?;
+        let (report, fingerprints) = timed("render", || {
+            render::render_shop_incremental(shop, &options, &sink, &self.fingerprints)
+        })?;
         let changes = sink.into_changes();
 
         let applied = timed("write", || changes.apply(&self.output));
         if let Err(error) = applied {
             // Part of the changes may be on disk: index what is really there.
             self.index = OutputIndex::scan(&self.output).unwrap_or_default();
+            self.fingerprints = PageFingerprints::default();
             return Err(error);
         }
         self.index = changes.index;
+        self.fingerprints = fingerprints;
 
         Ok(RebuildSummary {
             build_id,

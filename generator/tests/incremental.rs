@@ -1,0 +1,356 @@
+//! Incremental builds: after each edit, a build that starts from the previous
+//! output and its cache must write exactly the files a full build of the edited shop
+//! writes, and must leave the files of unaffected pages untouched.
+//!
+//! The shop is a copy of the minimal fixture whose `plain` theme no longer prints the
+//! build id. The build id changes with every input, so a page that prints it is
+//! rendered again on any edit, and that would hide a missing dependency.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+use generator::build::{BuildOptions, BuildSummary, build};
+use generator::cache::CACHE_FILE;
+use generator::messages::Lang;
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(name)
+}
+
+fn copy_tree(source: &Path, target: &Path) {
+    for entry in walkdir::WalkDir::new(source) {
+        let entry = entry.expect("readable fixture");
+        let relative = entry.path().strip_prefix(source).expect("inside the fixture");
+        let destination = target.join(relative);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&destination).expect("create folder");
+        } else {
+            fs::copy(entry.path(), &destination).expect("copy file");
+        }
+    }
+}
+
+/// A copy of the minimal fixture whose templates do not print the build id.
+fn shop() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_tree(&fixture("minimal"), dir.path());
+    let base = dir.path().join("themes/plain/templates/base.html");
+    let text = fs::read_to_string(&base).expect("base.html");
+    let without: String = text
+        .lines()
+        .filter(|line| !line.contains("build_id"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    assert_ne!(without, text, "base.html should print the build id");
+    fs::write(&base, without).expect("write base.html");
+    dir
+}
+
+fn run_build(root: &Path) -> BuildSummary {
+    let options = BuildOptions {
+        root: root.to_path_buf(),
+        output: root.join("public"),
+        stores: Vec::new(),
+        lang: Lang::En,
+    };
+    build(&options).unwrap_or_else(|error| panic!("build failed: {error:?}"))
+}
+
+/// Reads every file under `dir`, by path relative to it.
+fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.expect("readable output");
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(dir).expect("inside the output");
+            files.insert(
+                relative.to_string_lossy().into_owned(),
+                fs::read(entry.path()).expect("read output"),
+            );
+        }
+    }
+    files
+}
+
+/// Builds a fresh copy of `root`'s inputs, without its output or cache, and
+/// returns the files written.
+fn full_build_of(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    let copy = tempfile::tempdir().expect("temp dir");
+    for entry in fs::read_dir(root).expect("read shop") {
+        let entry = entry.expect("entry");
+        let name = entry.file_name();
+        if name == "public" || name == ".comptoir" {
+            continue;
+        }
+        let target = copy.path().join(&name);
+        if entry.file_type().expect("type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+    let summary = run_build(copy.path());
+    assert_eq!(summary.pages_kept, 0, "a build without cache renders every page");
+    tree(&copy.path().join("public"))
+}
+
+/// Asserts that the incremental output of `root` equals a full build's, naming
+/// the first differing file.
+fn assert_same_as_full_build(root: &Path) {
+    let incremental = tree(&root.join("public"));
+    let full = full_build_of(root);
+    let incremental_paths: Vec<&String> = incremental.keys().collect();
+    let full_paths: Vec<&String> = full.keys().collect();
+    assert_eq!(incremental_paths, full_paths, "the builds wrote different files");
+    for (path, bytes) in &full {
+        assert!(
+            incremental[path] == *bytes,
+            "{path} differs from a full build:\n--- incremental\n{}\n--- full\n{}",
+            String::from_utf8_lossy(&incremental[path]),
+            String::from_utf8_lossy(bytes)
+        );
+    }
+}
+
+/// Returns the inode and modification time of a file, which stay the same while no
+/// build rewrites it.
+fn identity(path: &Path) -> (u64, i64, i64) {
+    let metadata = fs::metadata(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    (metadata.ino(), metadata.mtime(), metadata.mtime_nsec())
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    assert!(text.contains(from), "{} lacks `{from}`", path.display());
+    fs::write(path, text.replacen(from, to, 1)).expect("write");
+}
+
+const TEAPOT: &str = "public/fr/fr/produits/theiere-en-fonte/index.html";
+const GIFT_CARD: &str = "public/fr/fr/produits/carte-cadeau/index.html";
+const KITCHEN: &str = "public/fr/fr/rayons/cuisine/index.html";
+
+#[test]
+fn second_build_keeps_every_page() {
+    let shop = shop();
+    let first = run_build(shop.path());
+    assert_eq!(first.pages_kept, 0);
+    assert!(
+        shop.path().join(CACHE_FILE).is_file(),
+        "the full build writes the cache"
+    );
+    let teapot = identity(&shop.path().join(TEAPOT));
+
+    let second = run_build(shop.path());
+
+    let pages: usize = second.report.stores.iter().map(|store| store.pages).sum();
+    assert_eq!(second.pages_kept, pages);
+    assert_eq!(second.files_written, 0, "nothing changed, nothing is written");
+    assert_eq!(identity(&shop.path().join(TEAPOT)), teapot);
+    assert_same_as_full_build(shop.path());
+}
+
+#[test]
+fn changed_product_rewrites_its_pages_only() {
+    let shop = shop();
+    run_build(shop.path());
+    let teapot = identity(&shop.path().join(TEAPOT));
+    let gift_card = identity(&shop.path().join(GIFT_CARD));
+
+    edit(
+        &shop.path().join("content/products/carte-cadeau.md"),
+        "title = \"Carte cadeau\"",
+        "title = \"Carte cadeau de l'atelier\"",
+    );
+    let summary = run_build(shop.path());
+
+    assert_same_as_full_build(shop.path());
+    assert_eq!(
+        identity(&shop.path().join(TEAPOT)),
+        teapot,
+        "an unrelated page was rewritten"
+    );
+    assert!(
+        !shop.path().join(GIFT_CARD).exists(),
+        "the old slug's page is deleted"
+    );
+    let renamed = shop
+        .path()
+        .join("public/fr/fr/produits/carte-cadeau-de-l-atelier/index.html");
+    assert!(renamed.is_file(), "the page moves to the new slug");
+    assert_ne!(identity(&renamed), gift_card);
+    assert!(summary.pages_kept > 0);
+    // The product's pages, the listings and home pages that show it, and the
+    // feeds, sitemaps and price books.
+    assert!(
+        summary.files_written < 40,
+        "{} files written",
+        summary.files_written
+    );
+}
+
+#[test]
+fn added_and_deleted_products_match_a_full_build() {
+    let shop = shop();
+    run_build(shop.path());
+    let teapot = identity(&shop.path().join(TEAPOT));
+
+    fs::write(
+        shop.path().join("content/products/pichet.md"),
+        "+++\nsku = \"PICHET\"\ntitle = \"Pichet en grès\"\nprice = 28\ncategories = [\"cuisine\"]\n+++\nUn pichet.\n",
+    )
+    .expect("write product");
+    run_build(shop.path());
+    assert_same_as_full_build(shop.path());
+    assert!(
+        shop.path()
+            .join("public/fr/fr/produits/pichet-en-gres/index.html")
+            .is_file()
+    );
+
+    fs::remove_file(shop.path().join("content/products/the-vert.md")).expect("delete product");
+    run_build(shop.path());
+    assert_same_as_full_build(shop.path());
+    assert_eq!(
+        identity(&shop.path().join(TEAPOT)),
+        teapot,
+        "an unrelated page was rewritten"
+    );
+}
+
+#[test]
+fn changed_partial_rewrites_pages_that_include_it() {
+    let shop = shop();
+    run_build(shop.path());
+    let teapot = identity(&shop.path().join(TEAPOT));
+    let kitchen = identity(&shop.path().join(KITCHEN));
+
+    edit(
+        &shop.path().join("themes/plain/templates/partials/card.html"),
+        "<li class=\"card\"",
+        "<li class=\"card card--new\"",
+    );
+    let summary = run_build(shop.path());
+
+    assert_same_as_full_build(shop.path());
+    // Category and home pages include the card; product pages do not.
+    assert_ne!(identity(&shop.path().join(KITCHEN)), kitchen);
+    assert_eq!(identity(&shop.path().join(TEAPOT)), teapot);
+    assert!(summary.pages_kept > 0);
+}
+
+#[test]
+fn changed_base_template_rewrites_every_page() {
+    let shop = shop();
+    run_build(shop.path());
+
+    edit(
+        &shop.path().join("themes/plain/templates/base.html"),
+        "<body",
+        "<body data-edited",
+    );
+    let summary = run_build(shop.path());
+
+    assert_same_as_full_build(shop.path());
+    // Every page template extends base.html; only 404 pages and `/` may differ.
+    let pages: usize = summary.report.stores.iter().map(|store| store.pages).sum();
+    assert!(
+        summary.pages_kept < pages / 10,
+        "{} of {pages} pages kept",
+        summary.pages_kept
+    );
+}
+
+#[test]
+fn changed_settings_match_a_full_build() {
+    let shop = shop();
+    run_build(shop.path());
+
+    edit(
+        &shop.path().join("site.toml"),
+        "name = \"Atelier Brume\"",
+        "name = \"Atelier Brume et fils\"",
+    );
+    run_build(shop.path());
+    assert_same_as_full_build(shop.path());
+
+    edit(
+        &shop.path().join("site.toml"),
+        "rate = \"0.95\"",
+        "rate = \"0.97\"",
+    );
+    run_build(shop.path());
+    assert_same_as_full_build(shop.path());
+}
+
+#[test]
+fn corrupted_cache_is_ignored() {
+    let shop = shop();
+    run_build(shop.path());
+    let cache = shop.path().join(CACHE_FILE);
+    let text = fs::read_to_string(&cache).expect("cache");
+
+    edit(
+        &shop.path().join("content/products/carte-cadeau.md"),
+        "price = \"30\"",
+        "price = \"35\"",
+    );
+    // Cut in the middle of a line, as a full disk would leave it.
+    fs::write(&cache, &text[..text.len() / 2]).expect("truncate cache");
+    let summary = run_build(shop.path());
+
+    assert_eq!(summary.pages_kept, 0, "a broken cache starts from nothing");
+    assert_same_as_full_build(shop.path());
+    assert!(
+        fs::read_to_string(&cache).expect("cache").len() > text.len() / 2,
+        "the cache is written again"
+    );
+}
+
+#[test]
+fn stale_cache_and_edited_output_are_repaired() {
+    let shop = shop();
+    run_build(shop.path());
+    let old_cache = fs::read(shop.path().join(CACHE_FILE)).expect("cache");
+
+    edit(
+        &shop.path().join("content/products/theiere.md"),
+        "backorder_days = 15",
+        "backorder_days = 20",
+    );
+    run_build(shop.path());
+    // The cache of the first build no longer matches the output, and a page was
+    // edited and another deleted by hand.
+    fs::write(shop.path().join(CACHE_FILE), old_cache).expect("restore old cache");
+    fs::write(shop.path().join(KITCHEN), "edited").expect("edit output");
+    fs::remove_file(shop.path().join(GIFT_CARD)).expect("delete output");
+    run_build(shop.path());
+
+    assert_same_as_full_build(shop.path());
+}
+
+#[test]
+fn store_build_deletes_the_cache() {
+    let shop = shop();
+    run_build(shop.path());
+    let options = BuildOptions {
+        root: shop.path().to_path_buf(),
+        output: shop.path().join("public"),
+        stores: vec!["ch".to_owned()],
+        lang: Lang::En,
+    };
+    build(&options).expect("build of one store");
+    assert!(!shop.path().join(CACHE_FILE).exists());
+
+    edit(
+        &shop.path().join("content/products/carte-cadeau.md"),
+        "price = \"30\"",
+        "price = \"32\"",
+    );
+    let summary = run_build(shop.path());
+    assert_eq!(summary.pages_kept, 0);
+    assert_same_as_full_build(shop.path());
+}
