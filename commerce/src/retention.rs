@@ -1,5 +1,5 @@
 //! Personal data's lifecycle: how long each kind of data is kept, when a visitor's
-//! request must be answered, and which orders an erasure must keep or wait for.
+//! request must be fulfilled, and which orders an erasure must keep or wait for.
 //!
 //! The `[privacy]` table of `site.toml` sets the periods; every field has the French
 //! default, so a shop that writes nothing follows French and EU rules:
@@ -26,7 +26,7 @@ pub const DAY: i64 = 86_400;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct PrivacySettings {
-    /// Months to answer a personal-data request, from its receipt.
+    /// Months to respond to a personal-data request, from its receipt.
     pub response_months: u32,
     /// Months the deadline may be extended by, with notice to the person.
     pub extension_months: u32,
@@ -36,9 +36,8 @@ pub struct PrivacySettings {
     pub export_hours: u32,
     /// Days before the deadline from which a request is flagged as urgent.
     pub urgent_days: u32,
-    /// Years invoices and credit notes are kept (from the end of the financial
-    /// year in law; counted here from the order's date, which is never shorter
-    /// by more than a year — see [`order_retention`]).
+    /// Years invoices and credit notes are kept. The law counts from the end of the
+    /// financial year, and [`order_retention`] counts from the order's date.
     pub invoice_years: u32,
     /// Amount, in the shop currency's minor units, from which an electronic
     /// contract is kept [`PrivacySettings::contract_years`].
@@ -55,7 +54,7 @@ pub struct PrivacySettings {
     pub inactive_warning_days: u32,
     /// Years a consent record is kept after it expires, as proof.
     pub consent_proof_years: u32,
-    /// Years the personal-data request log is kept (it holds no email).
+    /// Years the personal-data request log is kept (it contains no email).
     pub request_log_years: u32,
 }
 
@@ -170,7 +169,7 @@ pub(crate) fn validate(settings: &PrivacySettings, problems: &mut Vec<crate::set
     }
 }
 
-/// Why a piece of data is kept after an erasure, and until when.
+/// Legal ground for keeping data after an erasure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LegalGround {
@@ -180,10 +179,10 @@ pub enum LegalGround {
     Contract,
 }
 
-/// What an order needs kept after its customer's data is erased.
+/// Retention of an order after its customer's data is erased.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderRetention {
-    /// The longest ground that applies.
+    /// Ground with the longest period among those that apply.
     pub ground: LegalGround,
     /// Unix time when the archive may be purged.
     pub until: i64,
@@ -210,28 +209,27 @@ pub fn add_months(at: i64, months: u32) -> i64 {
     days_from_civil(year, month, day) * DAY + seconds
 }
 
-/// When a request received at `received_at` must be answered.
+/// Returns the deadline of a request received at `received_at`.
 pub fn request_deadline(settings: &PrivacySettings, received_at: i64) -> i64 {
     add_months(received_at, settings.response_months)
 }
 
-/// The latest deadline once extended with notice.
+/// Returns the latest deadline once extended with notice.
 pub fn extended_deadline(settings: &PrivacySettings, received_at: i64) -> i64 {
     add_months(received_at, settings.response_months + settings.extension_months)
 }
 
-/// Whether a request still open at `now` is near its deadline.
+/// Returns whether a request still open at `now` is near its deadline.
 pub fn is_urgent(settings: &PrivacySettings, deadline: i64, now: i64) -> bool {
     deadline - now <= i64::from(settings.urgent_days) * DAY
 }
 
-/// What an order keeps after erasure: `None` when it carries no invoice (it was
-/// never paid, e.g. cancelled while pending), so nothing has to be kept.
+/// Returns what an order keeps after erasure, or `None` when it has no invoice
+/// (it was never paid, e.g. cancelled while pending), so nothing has to be kept.
 ///
-/// `invoiced` says whether an invoice exists (the order was paid); `total` is in
-/// the shop currency's minor units (for another currency, the caller converts or
-/// compares the gross total as is — the threshold is a legal floor, and 10 years
-/// is already the invoice's period).
+/// `invoiced` is whether an invoice exists (the order was paid). `total` is in the
+/// shop currency's minor units. For another currency the caller converts it or
+/// compares the gross total as is, because the invoice period is 10 years anyway.
 pub fn order_retention(
     settings: &PrivacySettings,
     placed_at: i64,
@@ -375,7 +373,7 @@ mod tests {
     }
 
     #[test]
-    fn unpaid_orders_keep_nothing_and_large_ones_keep_the_delivery_address() {
+    fn order_retention_by_payment_and_total() {
         let settings = PrivacySettings::default();
         assert_eq!(order_retention(&settings, JAN_31, 50_000, false), None);
         let small = order_retention(&settings, JAN_31, 11_999, true).expect("invoiced");

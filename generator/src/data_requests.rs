@@ -50,7 +50,7 @@ pub struct ListedRequest {
     pub store: String,
     /// `export` or `erasure`.
     pub kind: RequestKind,
-    /// Where the request stands.
+    /// Status of the request.
     pub status: RequestStatus,
     /// Receipt time, RFC 3339.
     pub received_at: String,
@@ -64,7 +64,7 @@ pub struct ListedRequest {
     pub urgent: bool,
 }
 
-/// What `comptoir requests` found.
+/// Result of `comptoir requests`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Listing {
     /// The database file does not exist yet.
@@ -288,7 +288,7 @@ pub struct PurgeOptions {
     pub public: PathBuf,
     /// The SQLite database.
     pub database: PathBuf,
-    /// Where emails go when no SMTP or Brevo settings are in the environment.
+    /// Outbox folder, used when no SMTP or Brevo settings are in the environment.
     pub outbox: PathBuf,
     /// Run on a copy of the database, with emails kept in a temporary folder.
     pub dry_run: bool,
@@ -296,7 +296,7 @@ pub struct PurgeOptions {
     pub now: i64,
 }
 
-/// What one purge did, or would do for a dry run.
+/// Summary of one purge, or of what a dry run would do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PurgeSummary {
     /// The time the periods were applied at.
@@ -359,7 +359,7 @@ pub fn purge(options: &PurgeOptions) -> Result<PurgeSummary, CommandError> {
     })
 }
 
-/// The lines `comptoir purge` prints, in `lang`.
+/// Returns the lines `comptoir purge` prints, in `lang`.
 pub fn purge_lines(summary: &PurgeSummary, lang: Lang) -> Vec<String> {
     let date = date_only(&rfc3339(summary.at));
     let heading = if summary.dry_run {

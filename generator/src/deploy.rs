@@ -273,7 +273,7 @@ fn worker_name(store: &Store, overrides: Option<&StoreDeploy>) -> String {
         .unwrap_or_else(|| format!("comptoir-{}", store.id.get_ref()))
 }
 
-/// Whether `name` is a valid Worker name: lowercase ASCII letters, digits and
+/// Returns whether `name` is a valid Worker name: lowercase ASCII letters, digits and
 /// dashes, at most 63 characters, not starting or ending with a dash.
 fn is_worker_name(name: &str) -> bool {
     !name.is_empty()
@@ -285,7 +285,7 @@ fn is_worker_name(name: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-/// Whether `id` looks like a D1 database id: a UUID in hexadecimal with dashes.
+/// Returns whether `id` looks like a D1 database id: a UUID in hexadecimal with dashes.
 fn is_d1_id(id: &str) -> bool {
     let groups: Vec<&str> = id.split('-').collect();
     groups.len() == 5
@@ -295,7 +295,7 @@ fn is_d1_id(id: &str) -> bool {
             .all(|(group, len)| group.len() == len && group.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// The routes of a store: `[deploy.stores.<id>] routes` when given, else a custom
+/// Returns the routes of a store: `[deploy.stores.<id>] routes` when given, else a custom
 /// domain for the host of its `base_url`.
 fn routes(store: &Store, overrides: Option<&StoreDeploy>) -> Result<Vec<Route>, Message> {
     let id = store.id.get_ref();

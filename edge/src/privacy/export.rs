@@ -140,8 +140,8 @@ pub fn to_json(source: &ExportSource<'_>) -> Value {
     })
 }
 
-/// An order kept in the restricted archive after an earlier erasure: the person
-/// still has a right of access to what is kept, and why, and until when.
+/// Builds the JSON of an order kept in the restricted archive after an erasure.
+/// The person keeps a right of access to it, its legal ground and its end date.
 fn archived_json(order: &ArchivedOrder) -> Value {
     json!({
         "number": order.number,

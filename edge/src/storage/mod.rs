@@ -628,13 +628,13 @@ pub trait Storage: Send + Sync {
         unsupported("confirm_data_request")
     }
 
-    /// The request with this id.
+    /// Returns the request with this id.
     fn find_data_request(&self, id: String) -> BoxFuture<'_, StorageResult<Option<DataRequest>>> {
         let _ = id;
         unsupported("find_data_request")
     }
 
-    /// The export request whose download token hashes to this, unless its link
+    /// Returns the export request whose download token hashes to this, unless its link
     /// expired at `now`.
     fn find_export(&self, token_hash: String, now: i64) -> BoxFuture<'_, StorageResult<Option<DataRequest>>> {
         let _ = (token_hash, now);
@@ -708,13 +708,13 @@ pub trait Storage: Send + Sync {
         unsupported("list_data_requests")
     }
 
-    /// The request log, oldest first, from `since` when given.
+    /// Returns the request log, oldest first, from `since` when given.
     fn data_request_log(&self, since: Option<i64>) -> BoxFuture<'_, StorageResult<Vec<RequestLogEntry>>> {
         let _ = since;
         unsupported("data_request_log")
     }
 
-    /// The restricted archive, for the merchant's accounting; oldest first.
+    /// Returns the restricted archive, for the merchant's accounting; oldest first.
     fn archived_orders(&self) -> BoxFuture<'_, StorageResult<Vec<ArchivedOrder>>> {
         unsupported("archived_orders")
     }
@@ -778,7 +778,7 @@ pub trait Storage: Send + Sync {
         unsupported("purge_idempotency_keys")
     }
 
-    /// The `previous_hash` of the first record of the consent chain:
+    /// Returns the `previous_hash` of the first record of the consent chain:
     /// [`crate::consent::GENESIS_HASH`] until the purge deletes the oldest records,
     /// then the hash of the last record it deleted.
     fn consent_chain_start(&self) -> BoxFuture<'_, StorageResult<String>> {

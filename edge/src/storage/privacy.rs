@@ -1,16 +1,16 @@
 //! Storage types of personal-data requests (export, erasure), their log, and the
 //! retention purge.
 //!
-//! A request row holds the person's email only while the request is open; once it
-//! is fulfilled, expired or refused, the email is cleared and only the log remains,
-//! which never holds an email. Tokens are stored as SHA-256 hex, so a database leak
+//! A request row contains the person's email only while the request is open. Once
+//! the request is fulfilled or expired, the email is cleared and only the log
+//! remains, which never contains an email. Tokens are stored as SHA-256 hex, so a database leak
 //! gives no working link.
 
 use serde::{Deserialize, Serialize};
 
 use commerce::retention::{LegalGround, OpenState};
 
-/// What the person asks for.
+/// Kind of a request: export or erasure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestKind {
@@ -21,7 +21,7 @@ pub enum RequestKind {
 }
 
 impl RequestKind {
-    /// The stored and JSON name.
+    /// Returns the stored and JSON name.
     pub fn as_str(self) -> &'static str {
         match self {
             RequestKind::Export => "export",
@@ -30,7 +30,7 @@ impl RequestKind {
     }
 }
 
-/// Where a request stands.
+/// Status of a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RequestStatus {
@@ -47,7 +47,7 @@ pub enum RequestStatus {
 }
 
 impl RequestStatus {
-    /// The stored and JSON name.
+    /// Returns the stored and JSON name.
     pub fn as_str(self) -> &'static str {
         match self {
             RequestStatus::Received => "received",
@@ -58,7 +58,7 @@ impl RequestStatus {
         }
     }
 
-    /// Whether the shop still owes an answer.
+    /// Returns whether the shop must still respond to the request.
     pub fn is_open(self) -> bool {
         matches!(
             self,
@@ -88,7 +88,7 @@ pub struct NewDataRequest {
     pub token_expires_at: i64,
     /// Receipt time.
     pub received_at: i64,
-    /// When the answer is due (one month from receipt by default).
+    /// Deadline of the response (one month from receipt by default).
     pub deadline_at: i64,
 }
 
@@ -109,7 +109,7 @@ pub struct ThrottleBucket {
     pub key: String,
     /// Window, in seconds, ending now.
     pub window: i64,
-    /// Most requests allowed in the window.
+    /// Maximum number of requests allowed in the window.
     pub limit: u32,
 }
 
@@ -161,7 +161,7 @@ pub struct DataRequest {
     pub export_expires_at: Option<i64>,
 }
 
-/// One line of the append-only request log. It never holds an email.
+/// Entry of the append-only request log. It never contains an email.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RequestLogEntry {
     /// Position in the log, from 1.
@@ -208,15 +208,15 @@ pub struct Confirmation {
     pub now: i64,
 }
 
-/// Why a confirmation was refused. One answer for every refusal, so the API does
-/// not tell a used token from an unknown one.
+/// Reason a confirmation was rejected. Every rejection has the same reason, so the
+/// API cannot tell a used token from an unknown one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ConfirmRefusal {
     /// Unknown, already used, expired, or of another store.
     Invalid,
 }
 
-/// Everything the shop holds about one normalized email, across all stores. The
+/// Data the shop stores about one normalized email, across all stores. The
 /// export's documented JSON schema is built from it by the API, not derived.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PersonalData {
@@ -295,7 +295,7 @@ pub struct SubscriptionRecord {
     pub unsubscribed_at: Option<i64>,
 }
 
-/// How one order is treated by an erasure, decided by the caller from
+/// Treatment of one order by an erasure, decided by the caller from
 /// [`commerce::retention`] rules on the data it read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OrderErasure {

@@ -266,7 +266,7 @@ fn insert(headers: &mut HeaderMap, name: header::HeaderName, value: &str) {
     }
 }
 
-/// The edge cache key: the request's origin and the object key, so each build's
+/// Builds the edge cache key: the request's origin and the object key, so each build's
 /// pages have their own entries and a deployment never serves a stale page.
 fn cache_key(request: &HttpRequest, key_prefix: &str, key: &str) -> String {
     let uri = request.uri();
@@ -317,7 +317,7 @@ fn decode_path(path: &str) -> Option<String> {
     Some(relative.to_owned())
 }
 
-/// Whether an `If-None-Match` header matches `etag`, with the weak comparison
+/// Returns whether an `If-None-Match` header matches `etag`, with the weak comparison
 /// that RFC 9110 prescribes for it.
 fn etag_matches(header: &str, etag: &str) -> bool {
     let strip = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
