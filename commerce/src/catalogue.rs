@@ -2,12 +2,11 @@
 //! with texts per locale. Built once by the generator's loader and shared, read-only,
 //! by every render.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::locale::Locale;
 use crate::money::{Currency, Money};
+use crate::sorted_vec_map::SortedVecMap;
 
 /// How stock limits orders of a sku.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -43,7 +42,7 @@ pub struct Text {
 }
 
 /// Texts per locale; the content locale is always present.
-pub type Texts = BTreeMap<Locale, Text>;
+pub type Texts = SortedVecMap<Locale, Text>;
 
 /// Looks up the text for `locale`, falling back to the content locale.
 pub fn text_for<'a>(texts: &'a Texts, locale: &Locale, content_locale: &Locale) -> &'a Text {
@@ -58,7 +57,7 @@ pub fn text_for<'a>(texts: &'a Texts, locale: &Locale, content_locale: &Locale) 
 }
 
 /// Explicit prices: per price list, per currency.
-pub type PriceTable = BTreeMap<String, BTreeMap<Currency, Money>>;
+pub type PriceTable = SortedVecMap<String, SortedVecMap<Currency, Money>>;
 
 /// An option a product's variants choose from, such as a size.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,9 +117,9 @@ pub struct Variant {
     /// Its own sku.
     pub sku: String,
     /// Option values, by option name.
-    pub options: BTreeMap<String, String>,
+    pub options: SortedVecMap<String, String>,
     /// Titles per locale, when the options alone do not say it.
-    pub titles: BTreeMap<Locale, String>,
+    pub titles: SortedVecMap<Locale, String>,
     /// Explicit prices that shadow the product's for the same list and currency.
     pub prices: PriceTable,
     /// Stock policy (the product's unless set).

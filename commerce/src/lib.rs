@@ -17,6 +17,7 @@ pub mod retention;
 pub mod settings;
 pub mod shipping;
 pub mod slug;
+pub mod sorted_vec_map;
 pub mod tax;
 
 pub use catalogue::{Catalogue, Category, Page, Product, StockPolicy, Variant};

@@ -179,11 +179,11 @@ pub fn apply_rounding(value: Decimal, currency: Currency, rounding: Rounding) ->
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
     use std::str::FromStr;
 
     use super::*;
     use crate::catalogue::StockPolicy;
+    use crate::sorted_vec_map::SortedVecMap;
 
     const SETTINGS: &str = r#"
 [shop]
@@ -220,19 +220,30 @@ country = "FR"
         Currency::parse("CHF").expect("known")
     }
 
-    fn product(prices: &[(&str, &str, i64)]) -> Product {
-        let mut table: PriceTable = BTreeMap::new();
+    /// Builds a price table from `(list, currency, amount)` entries.
+    fn price_table(prices: &[(&str, &str, i64)]) -> PriceTable {
+        let mut table = PriceTable::new();
         for (list, currency, amount) in prices {
             let currency = Currency::parse(currency).expect("known");
-            table
-                .entry((*list).to_owned())
-                .or_default()
-                .insert(currency, Money::new(*amount, currency));
+            let money = Money::new(*amount, currency);
+            match table.get_mut(*list) {
+                Some(amounts) => {
+                    amounts.insert(currency, money);
+                }
+                None => {
+                    table.insert((*list).to_owned(), SortedVecMap::from([(currency, money)]));
+                }
+            }
         }
+        table
+    }
+
+    fn product(prices: &[(&str, &str, i64)]) -> Product {
+        let table = price_table(prices);
         Product {
             sku: "P1".into(),
             source: "test".into(),
-            texts: BTreeMap::new(),
+            texts: SortedVecMap::new(),
             prices: table,
             tax_class: "standard".into(),
             categories: vec![],
@@ -292,15 +303,11 @@ country = "FR"
     #[test]
     fn variant_prices_come_before_product_prices() {
         let mut product = product(&[("retail", "EUR", 2490), ("pro", "EUR", 1800)]);
-        let mut variant_prices: PriceTable = BTreeMap::new();
-        variant_prices
-            .entry("retail".into())
-            .or_default()
-            .insert(Currency::EUR, Money::new(2690, Currency::EUR));
+        let variant_prices = price_table(&[("retail", "EUR", 2690)]);
         let variant = Variant {
             sku: "P1-B".into(),
-            options: BTreeMap::new(),
-            titles: BTreeMap::new(),
+            options: SortedVecMap::new(),
+            titles: SortedVecMap::new(),
             prices: variant_prices,
             stock: StockPolicy::Track,
             weight: None,
@@ -348,15 +355,11 @@ country = "FR"
         // The product sets 27,00 CHF; the variant sets only its own 30,00 €, so its
         // CHF price is converted from 30,00 € (× 0.95 = 28.50 → 28.90), not 27,00.
         let product = product(&[("retail", "EUR", 2490), ("retail", "CHF", 2700)]);
-        let mut variant_prices: PriceTable = BTreeMap::new();
-        variant_prices
-            .entry("retail".into())
-            .or_default()
-            .insert(Currency::EUR, Money::new(3000, Currency::EUR));
+        let variant_prices = price_table(&[("retail", "EUR", 3000)]);
         let variant = Variant {
             sku: "P1-N".into(),
-            options: BTreeMap::new(),
-            titles: BTreeMap::new(),
+            options: SortedVecMap::new(),
+            titles: SortedVecMap::new(),
             prices: variant_prices,
             stock: StockPolicy::Track,
             weight: None,

@@ -7,10 +7,11 @@
 //! it is published. An unpublished category hides the categories under it, and
 //! products drop their references to hidden categories.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
-use commerce::catalogue::Text;
+use commerce::catalogue::{Text, Texts};
 use commerce::pricing::{PriceError, resolve_price};
+use commerce::sorted_vec_map::SortedVecMap;
 use commerce::tax::TaxRate;
 use commerce::{Catalogue, Locale, Settings};
 use rayon::prelude::*;
@@ -34,7 +35,16 @@ pub(crate) struct Drafts {
 impl Drafts {
     /// Sorts parsed Markdown drafts by kind, and adds the CSV products.
     pub fn new(markdown: Vec<Draft>, csv_products: Vec<ProductDraft>) -> Self {
-        let mut drafts = Drafts::default();
+        let markdown_products = markdown
+            .iter()
+            .filter(|draft| matches!(draft, Draft::Product(_)))
+            .count();
+        let mut drafts = Drafts {
+            // Sized exactly, because a vector that grows by doubling may reserve
+            // twice the room the drafts need.
+            products: Vec::with_capacity(markdown_products + csv_products.len()),
+            ..Drafts::default()
+        };
         for draft in markdown {
             match draft {
                 Draft::Product(product) => drafts.products.push(*product),
@@ -45,7 +55,12 @@ impl Drafts {
         }
         drafts.products.extend(csv_products);
         // File order, so "first" and "second" in messages do not depend on threads.
-        drafts.products.sort_by(|a, b| a.at.cmp(&b.at));
+        // The unstable sort needs no buffer of half the drafts. Each product has a
+        // location of its own (its file, or its CSV row), and the sku keeps the order
+        // total even so.
+        drafts
+            .products
+            .sort_unstable_by(|a, b| a.at.cmp(&b.at).then_with(|| a.product.sku.cmp(&b.product.sku)));
         drafts
             .categories
             .sort_by(|a, b| a.category.id.cmp(&b.category.id));
@@ -292,6 +307,16 @@ fn check_categories(
         .collect()
 }
 
+/// Runs the checks of [`assemble`] that concern one product alone against the
+/// settings: its VAT class and its prices. The others (skus, slugs, categories)
+/// compare products with each other.
+pub(crate) fn check_product_alone(settings: &Settings, draft: &ProductDraft) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    check_tax_classes(settings, std::slice::from_ref(draft), &mut problems);
+    problems.extend(check_price_coverage(settings, std::slice::from_ref(draft)));
+    problems
+}
+
 /// Checks that each product's tax class has a VAT rate in every store's country.
 fn check_tax_classes(settings: &Settings, products: &[ProductDraft], problems: &mut Vec<Diagnostic>) {
     if settings.shop.vat_exempt {
@@ -402,7 +427,7 @@ fn slug_locales(
 
 /// The texts of one product, category or page, and where each locale's slug comes
 /// from.
-type SlugEntry<'a> = (&'a BTreeMap<Locale, Text>, &'a BTreeMap<Locale, Location>);
+type SlugEntry<'a> = (&'a Texts, &'a SortedVecMap<Locale, Location>);
 
 /// Reports two entries of one kind that end on the same slug in one locale. A
 /// locale without a translation shows the content locale's text, so its slug is

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use commerce::catalogue::{PriceTable, ProductOption, Text};
 use commerce::settings::RawAmount;
+use commerce::sorted_vec_map::SortedVecMap;
 use commerce::{Category, Locale, Page, Product, StockPolicy, Variant};
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -102,7 +103,7 @@ struct VariantMatter {
     #[serde(default)]
     title: Option<String>,
     #[serde(default)]
-    options: BTreeMap<String, String>,
+    options: SortedVecMap<String, String>,
     #[serde(default)]
     price: Option<Spanned<RawAmount>>,
     #[serde(default)]
@@ -189,6 +190,7 @@ pub(crate) fn parse_all(context: &Context<'_>, files: &[ContentFile]) -> (Vec<Dr
         .map(|file| {
             let mut problems = Vec::new();
             let draft = parse_file(context, file, &mut problems);
+            context.counts.add_markdown_file();
             (draft, problems)
         })
         .collect();
@@ -201,7 +203,11 @@ pub(crate) fn parse_all(context: &Context<'_>, files: &[ContentFile]) -> (Vec<Dr
     (drafts, problems)
 }
 
-fn parse_file(context: &Context<'_>, file: &ContentFile, problems: &mut Vec<Diagnostic>) -> Option<Draft> {
+pub(crate) fn parse_file(
+    context: &Context<'_>,
+    file: &ContentFile,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Draft> {
     let text = match read_text(context.root, &file.path) {
         Ok(text) => text,
         Err(diagnostic) => {
@@ -488,8 +494,7 @@ fn product(
     if slug.is_empty() {
         slug = commerce::slug::slug_or(matter.title.get_ref(), &sku);
     }
-    let mut texts = BTreeMap::new();
-    texts.insert(
+    let texts = SortedVecMap::from([(
         context.content_locale.clone(),
         Text {
             title: matter.title.get_ref().clone(),
@@ -497,7 +502,7 @@ fn product(
             slug,
             body_html: to_html(body),
         },
-    );
+    )]);
 
     let problems_before_prices = problems.len();
     let mut prices = PriceTable::new();
@@ -589,7 +594,7 @@ fn product(
             .map(|c| source.locate(c.span()))
             .collect(),
         tax_class_at,
-        slug_at: BTreeMap::from([(context.content_locale.clone(), slug_at)]),
+        slug_at: SortedVecMap::from([(context.content_locale.clone(), slug_at)]),
         variants_at,
         price_problems,
         published: matter.published,
@@ -659,7 +664,7 @@ fn variant(
         options: matter.options,
         titles: matter
             .title
-            .map(|title| BTreeMap::from([(context.content_locale.clone(), title)]))
+            .map(|title| SortedVecMap::from([(context.content_locale.clone(), title)]))
             .unwrap_or_default(),
         prices,
         stock,
@@ -765,14 +770,14 @@ fn category(
             parent: id.rsplit_once('/').map(|(parent, _)| parent.to_owned()),
             id,
             source: file.relative.display().to_string(),
-            texts: BTreeMap::from([(context.content_locale.clone(), text)]),
+            texts: SortedVecMap::from([(context.content_locale.clone(), text)]),
             weight: matter.weight,
             image: matter.image.map(Spanned::into_inner),
             extra: matter.extra,
         },
         published: matter.published,
         at: Location::file(&file.relative),
-        slug_at: BTreeMap::from([(context.content_locale.clone(), slug_at)]),
+        slug_at: SortedVecMap::from([(context.content_locale.clone(), slug_at)]),
     })
 }
 
@@ -799,11 +804,11 @@ fn page(
             id: file.stem.clone(),
             source: file.relative.display().to_string(),
             template: matter.template.unwrap_or_else(|| "page.html".to_owned()),
-            texts: BTreeMap::from([(context.content_locale.clone(), text)]),
+            texts: SortedVecMap::from([(context.content_locale.clone(), text)]),
             extra: matter.extra,
         },
         published: matter.published,
-        slug_at: BTreeMap::from([(context.content_locale.clone(), slug_at)]),
+        slug_at: SortedVecMap::from([(context.content_locale.clone(), slug_at)]),
     }
 }
 

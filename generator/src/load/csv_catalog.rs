@@ -12,6 +12,7 @@ use std::sync::Arc;
 
 use commerce::catalogue::{PriceTable, ProductOption, Text};
 use commerce::settings::RawAmount;
+use commerce::sorted_vec_map::SortedVecMap;
 use commerce::{Currency, Locale, Product, StockPolicy, Variant};
 use rayon::prelude::*;
 
@@ -189,6 +190,7 @@ fn load_file(context: &Context<'_>, path: &Path, problems: &mut Vec<Diagnostic>)
                 .parse(record);
                 rows.extend(row);
             }
+            context.counts.add_csv_rows(records.len());
             (rows, chunk_problems)
         })
         .collect();
@@ -389,7 +391,7 @@ impl RowParser<'_, '_> {
         let mut product = Product {
             sku: sku.clone(),
             source: format!("{}:{}", self.file.display(), self.number),
-            texts: BTreeMap::new(),
+            texts: SortedVecMap::new(),
             prices: PriceTable::new(),
             tax_class: "standard".to_owned(),
             categories: Vec::new(),
@@ -468,7 +470,7 @@ impl RowParser<'_, '_> {
         }
         product.prices = prices;
 
-        let mut slug_at = BTreeMap::new();
+        let mut slug_at = SortedVecMap::new();
         for (locale, text) in texts {
             let locale_key = locale
                 .clone()
@@ -530,8 +532,8 @@ impl RowParser<'_, '_> {
             at,
             variant: Variant {
                 sku,
-                options: BTreeMap::new(),
-                titles: BTreeMap::new(),
+                options: SortedVecMap::new(),
+                titles: SortedVecMap::new(),
                 prices: PriceTable::new(),
                 stock: StockPolicy::default(),
                 weight: None,

@@ -2,12 +2,16 @@
 //! its fields, before the checks that span files. Also the helpers that Markdown and
 //! CSV parsing share (amounts, stock policies, images, variants).
 
-use std::collections::BTreeMap;
-use std::path::{Component, Path};
+use std::collections::HashSet;
+use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 use commerce::catalogue::{PriceTable, Text};
 use commerce::settings::{RawAmount, amount_error_message};
+use commerce::sorted_vec_map::SortedVecMap;
 use commerce::{Category, Currency, Locale, Page, Product, Settings, StockPolicy};
+use serde::{Deserialize, Serialize};
+use walkdir::WalkDir;
 
 use super::files::ContentKind;
 use super::source::Location;
@@ -25,6 +29,45 @@ pub(crate) struct Context<'a> {
     pub settings: Option<&'a Settings>,
     /// Language of `foo.md` files.
     pub content_locale: Locale,
+    /// Files and rows parsed so far, read by the progress bar.
+    pub counts: &'a crate::progress::LoadCounts,
+    /// Lookup of image paths in `static/`.
+    pub images: ImageLookup,
+}
+
+/// Strategy of [`Context::check_image`] for finding the files of `static/`.
+#[derive(Debug)]
+pub(crate) enum ImageLookup {
+    /// One `stat` per image: cheapest for a few files, as when `serve` parses the one
+    /// product that changed.
+    Stat,
+    /// One walk of `static/`, made on the first image checked. Each image is then
+    /// looked up in the walk's list of files, which saves a `stat` per image in a
+    /// large catalogue.
+    Listing(OnceLock<HashSet<PathBuf>>),
+}
+
+impl ImageLookup {
+    /// Creates a lookup that walks `static/` once, for a whole shop.
+    pub fn listing() -> Self {
+        ImageLookup::Listing(OnceLock::new())
+    }
+}
+
+/// Lists the files under `static_dir`, relative to it, following symbolic links
+/// as `Path::is_file` does. Entries the walk cannot read are left out, so the
+/// images under them are checked with a `stat` of their own.
+fn list_static_files(static_dir: &Path) -> HashSet<PathBuf> {
+    WalkDir::new(static_dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter_map(|entry| {
+            let relative = entry.path().strip_prefix(static_dir).ok()?;
+            Some(relative.to_path_buf())
+        })
+        .collect()
 }
 
 impl Context<'_> {
@@ -41,13 +84,31 @@ impl Context<'_> {
         let escapes = relative
             .components()
             .any(|component| !matches!(component, Component::Normal(_)));
-        if escapes || !self.root.join("static").join(relative).is_file() {
+        if escapes || !self.is_static_file(relative) {
             problems.push(at.diagnostic(msg!(
                 "content-image-missing",
                 value = image,
                 path = format!("static/{inside}")
             )));
         }
+    }
+
+    /// Returns whether `static/<relative>` is a file, following symbolic links.
+    /// `relative` has only normal components.
+    fn is_static_file(&self, relative: &Path) -> bool {
+        let static_dir = self.root.join("static");
+        if let ImageLookup::Listing(files) = &self.images {
+            let files = files.get_or_init(|| list_static_files(&static_dir));
+            // `Path` equality ignores a trailing `/`, but `stat` rejects `a.png/`,
+            // so such a path is left to `stat`.
+            let path = relative.as_os_str().as_encoded_bytes();
+            if !path.ends_with(b"/") && files.contains(relative) {
+                return true;
+            }
+        }
+        // Without a listing, and for a path the listing lacks, `stat` decides: the
+        // walk skips unreadable entries and link loops that `stat` may still resolve.
+        static_dir.join(relative).is_file()
     }
 
     /// Reads an amount of price list `list` in `currency` into `prices`. `field`
@@ -63,7 +124,13 @@ impl Context<'_> {
     ) {
         match amount.to_money(currency) {
             Ok(money) => {
-                let previous = prices.entry(list.to_owned()).or_default().insert(currency, money);
+                let previous = match prices.get_mut(list) {
+                    Some(amounts) => amounts.insert(currency, money),
+                    None => {
+                        prices.insert(list.to_owned(), SortedVecMap::from([(currency, money)]));
+                        None
+                    }
+                };
                 if previous.is_some() {
                     let message = msg!("price-set-twice", field = field, list = list, currency = currency);
                     problems.push(at.diagnostic(message));
@@ -277,7 +344,7 @@ pub(crate) fn check_variants(
 }
 
 /// A product with the locations its checks report at.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct ProductDraft {
     /// The product. Its `texts` contain only the content locale until translations merge.
     pub product: Product,
@@ -293,7 +360,7 @@ pub(crate) struct ProductDraft {
     /// Where the tax class was written, or the product's place.
     pub tax_class_at: Location,
     /// Where each locale's slug comes from: the `slug` key, else the title.
-    pub slug_at: BTreeMap<Locale, Location>,
+    pub slug_at: SortedVecMap<Locale, Location>,
     /// Where each variant's sku was written, in `product.variants` order.
     pub variants_at: Vec<Location>,
     /// Whether an amount, price list or currency of the product was already
@@ -302,7 +369,7 @@ pub(crate) struct ProductDraft {
 }
 
 /// A category with the locations its checks report at.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct CategoryDraft {
     /// The category.
     pub category: Category,
@@ -311,22 +378,22 @@ pub(crate) struct CategoryDraft {
     /// The file.
     pub at: Location,
     /// Where each locale's slug comes from.
-    pub slug_at: BTreeMap<Locale, Location>,
+    pub slug_at: SortedVecMap<Locale, Location>,
 }
 
 /// A page with the locations its checks report at.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct PageDraft {
     /// The page.
     pub page: Page,
     /// False keeps it out of the catalogue.
     pub published: bool,
     /// Where each locale's slug comes from.
-    pub slug_at: BTreeMap<Locale, Location>,
+    pub slug_at: SortedVecMap<Locale, Location>,
 }
 
 /// A `foo.<locale>.md` file, merged into its base file's texts.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct TranslationDraft {
     /// Kind of the base file.
     pub kind: ContentKind,
@@ -345,7 +412,7 @@ pub(crate) struct TranslationDraft {
 }
 
 /// What one Markdown file yields.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) enum Draft {
     /// A product.
     Product(Box<ProductDraft>),
@@ -355,4 +422,80 @@ pub(crate) enum Draft {
     Page(PageDraft),
     /// A translation of one of them.
     Translation(TranslationDraft),
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::progress::LoadCounts;
+
+    /// Checks `image` with both lookups and returns the message ids, after
+    /// asserting that the two agree.
+    fn check(root: &Path, image: &str) -> Vec<&'static str> {
+        let file: Arc<Path> = Arc::from(Path::new("content/products/a.md"));
+        let at = Location::at(&file, 3, 1);
+        let counts = LoadCounts::default();
+        let mut results = Vec::new();
+        for images in [ImageLookup::Stat, ImageLookup::listing()] {
+            let context = Context {
+                root,
+                settings: None,
+                content_locale: Locale::parse("fr").expect("locale"),
+                counts: &counts,
+                images,
+            };
+            let mut problems = Vec::new();
+            context.check_image(image, &at, &mut problems);
+            let ids: Vec<&'static str> = problems.iter().map(|problem| problem.message.id).collect();
+            results.push(ids);
+        }
+        assert_eq!(results[0], results[1], "stat and listing differ on {image}");
+        results.pop().unwrap_or_default()
+    }
+
+    #[test]
+    fn image_lookups_agree() {
+        let shop = tempfile::tempdir().expect("temporary folder");
+        let root = shop.path();
+        std::fs::create_dir_all(root.join("static/images/sub")).expect("folders");
+        std::fs::write(root.join("static/images/a.png"), b"png").expect("image");
+        std::fs::write(root.join("static/images/sub/b.png"), b"png").expect("image");
+        std::fs::write(root.join("outside.png"), b"png").expect("image");
+
+        assert!(check(root, "/images/a.png").is_empty());
+        // `Path::components` drops doubled `/` and an inner `.`.
+        assert!(check(root, "/images//sub/b.png").is_empty());
+        assert!(check(root, "/images/./a.png").is_empty());
+        assert!(check(root, "https://cdn.example/a.png").is_empty());
+        assert_eq!(check(root, "images/a.png"), ["content-image-relative"]);
+        assert_eq!(check(root, "/images/missing.png"), ["content-image-missing"]);
+        // A folder, a file named as a folder, and a path leaving `static/`.
+        assert_eq!(check(root, "/images/sub"), ["content-image-missing"]);
+        assert_eq!(check(root, "/images/a.png/"), ["content-image-missing"]);
+        assert_eq!(check(root, "/../outside.png"), ["content-image-missing"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn image_lookups_follow_links() {
+        let shop = tempfile::tempdir().expect("temporary folder");
+        let root = shop.path();
+        std::fs::create_dir_all(root.join("static")).expect("folder");
+        std::fs::create_dir_all(root.join("assets/photos")).expect("folder");
+        std::fs::write(root.join("assets/photos/c.png"), b"png").expect("image");
+        std::os::unix::fs::symlink(root.join("assets/photos"), root.join("static/photos")).expect("link");
+        std::os::unix::fs::symlink(root.join("assets/photos/c.png"), root.join("static/c.png"))
+            .expect("link");
+        std::os::unix::fs::symlink(root.join("assets/gone.png"), root.join("static/gone.png")).expect("link");
+
+        assert!(check(root, "/photos/c.png").is_empty());
+        assert!(check(root, "/c.png").is_empty());
+        assert_eq!(check(root, "/gone.png"), ["content-image-missing"]);
+
+        let mut listed: Vec<PathBuf> = list_static_files(&root.join("static")).into_iter().collect();
+        listed.sort();
+        assert_eq!(listed, [PathBuf::from("c.png"), PathBuf::from("photos/c.png")]);
+    }
 }

@@ -60,7 +60,7 @@ fn read_failed(root: &Path, path: &Path, error: &std::io::Error) -> Diagnostic {
 }
 
 /// What a file under `content/` is, from its folder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub(crate) enum ContentKind {
     /// `content/products/**/*.md`.
     Product,
@@ -121,6 +121,15 @@ pub(crate) fn walk_content(root: &Path, diagnostics: &mut Diagnostics) -> Conten
         }
     }
     files
+}
+
+/// Classifies one Markdown file of `content/` the way [`walk_content`] does; `None`
+/// for a file the walk would not list as Markdown content (CSV, misplaced, other).
+pub(crate) fn content_file(root: &Path, path: &Path) -> Option<ContentFile> {
+    let mut files = ContentFiles::default();
+    let mut diagnostics = Diagnostics::new();
+    classify(root, &root.join("content"), path, &mut files, &mut diagnostics);
+    files.markdown.pop().filter(|_| diagnostics.is_empty())
 }
 
 fn classify(

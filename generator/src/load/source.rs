@@ -3,16 +3,23 @@
 //! that span several files run after the texts are gone.
 
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::diagnostics::{Diagnostic, line_column};
 use crate::messages::Message;
 
 /// A place in a shop file.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub(crate) struct Location {
-    /// File relative to the shop root.
+    /// File relative to the shop root. Serialized as a string, so a path that is
+    /// not UTF-8 fails to serialize; each deserialized location gets its own `Arc`.
+    #[serde(
+        serialize_with = "serialize_arc_path",
+        deserialize_with = "deserialize_arc_path"
+    )]
     pub file: Arc<Path>,
     /// 1-based line (a row number in a CSV file), when known.
     pub line: Option<usize>,
@@ -58,6 +65,14 @@ impl Location {
     }
 }
 
+fn serialize_arc_path<S: Serializer>(path: &Arc<Path>, serializer: S) -> Result<S::Ok, S::Error> {
+    Path::serialize(path, serializer)
+}
+
+fn deserialize_arc_path<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Arc<Path>, D::Error> {
+    PathBuf::deserialize(deserializer).map(Arc::from)
+}
+
 /// A text being parsed, possibly a part of its file (front matter), so spans found
 /// in the part become locations in the whole file.
 #[derive(Debug, Clone, Copy)]
@@ -98,5 +113,17 @@ mod tests {
         // `sku` starts at byte 12 of the front matter, line 3 of the file.
         assert_eq!(part.locate(12..15), Location::at(&file, 3, 1));
         assert_eq!(part.locate(0..0), Location::at(&file, 2, 1));
+    }
+
+    #[test]
+    fn location_round_trips_through_json() {
+        let file: Arc<Path> = Arc::from(Path::new("content/products/a.md"));
+        for location in [Location::at(&file, 3, 7), Location::file(&file)] {
+            let json = serde_json::to_string(&location).expect("serialize");
+            let back: Location = serde_json::from_str(&json).expect("deserialize");
+            assert_eq!(back, location);
+        }
+        let json = serde_json::to_string(&Location::at(&file, 3, 7)).expect("serialize");
+        assert_eq!(json, r#"{"file":"content/products/a.md","line":3,"column":7}"#);
     }
 }

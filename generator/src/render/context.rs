@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use commerce::catalogue::{ProductOption, Text, Texts, text_for};
 use commerce::pricebook::{ShippingOfferRate, StoreManifest};
 use commerce::settings::{Address, TaxDisplay};
+use commerce::sorted_vec_map::SortedVecMap;
 use commerce::{Currency, Locale, Money};
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -530,7 +531,7 @@ pub struct ProductView<'a> {
 pub struct VariantView<'a> {
     sku: &'a str,
     title: String,
-    options: &'a BTreeMap<String, String>,
+    options: &'a SortedVecMap<String, String>,
     price: Option<MoneyView>,
     stock: &'static str,
     availability: &'static str,
