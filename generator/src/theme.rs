@@ -434,18 +434,37 @@ pub fn compile_templates(files: &ThemeFiles) -> Result<Tera, Diagnostics> {
 /// escapes `/`, which turns every URL path into `&#x2F;fr&#x2F;…`: valid, but
 /// unreadable in the page source and useless for safety inside quoted attributes.
 fn escape_html(input: &str) -> String {
-    let mut escaped = String::with_capacity(input.len() + input.len() / 8);
-    for c in input.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#x27;"),
-            c => escaped.push(c),
+    // Most template values (names, prices, URLs) contain nothing to escape: then
+    // one copy is all the work. Otherwise the runs between escapable bytes are
+    // copied whole. The five escapable characters are ASCII, so a byte index
+    // found by searching the bytes is always on a UTF-8 boundary.
+    let bytes = input.as_bytes();
+    let Some(first) = bytes.iter().position(|byte| html_entity(*byte).is_some()) else {
+        return input.to_owned();
+    };
+    let mut escaped = String::with_capacity(input.len() + input.len() / 8 + 8);
+    let mut copied = 0;
+    for (index, byte) in bytes.iter().enumerate().skip(first) {
+        if let Some(entity) = html_entity(*byte) {
+            escaped.push_str(&input[copied..index]);
+            escaped.push_str(entity);
+            copied = index + 1;
         }
     }
+    escaped.push_str(&input[copied..]);
     escaped
+}
+
+/// Returns the entity [`escape_html`] writes for a byte, or `None` when the byte stays.
+fn html_entity(byte: u8) -> Option<&'static str> {
+    match byte {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#x27;"),
+        _ => None,
+    }
 }
 
 fn template_diagnostic(file: &ThemeFile, error: &tera::Error) -> Diagnostic {
@@ -731,5 +750,43 @@ mod tests {
     #[test]
     fn comptoir_is_built_in() {
         assert!(builtin_theme_names().contains(&"comptoir".to_owned()));
+    }
+
+    /// Escapes char by char, as `escape_html` did before its fast path: the reference.
+    fn escape_html_by_char(input: &str) -> String {
+        let mut escaped = String::new();
+        for c in input.chars() {
+            match c {
+                '&' => escaped.push_str("&amp;"),
+                '<' => escaped.push_str("&lt;"),
+                '>' => escaped.push_str("&gt;"),
+                '"' => escaped.push_str("&quot;"),
+                '\'' => escaped.push_str("&#x27;"),
+                c => escaped.push(c),
+            }
+        }
+        escaped
+    }
+
+    #[test]
+    fn escape_html_matches_char_escape() {
+        let cases = [
+            "",
+            "Tasse en grès",
+            "/fr/produits/tasse-gres/",
+            "&",
+            "<<>>",
+            "Thé & \"tasses\" <b>l'été</b>",
+            "&amp; stays escaped twice",
+            "é&é<é>é\"é'é",
+            "🍵&🍵",
+            "ends with <",
+            "> starts with",
+        ];
+        for case in cases {
+            assert_eq!(escape_html(case), escape_html_by_char(case), "input {case:?}");
+        }
+        assert_eq!(escape_html("a<b"), "a&lt;b");
+        assert_eq!(escape_html("l'été"), "l&#x27;été");
     }
 }
