@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::catalog::Catalog;
 use crate::storage::{StockLevel, Storage, StorageResult};
@@ -119,6 +120,17 @@ pub fn parse_stock_csv(
     bytes: &[u8],
     catalog: &Catalog,
 ) -> Result<Vec<(String, i64)>, StockCsvError> {
+    parse_stock_csv_counted(file, bytes, catalog, &AtomicUsize::new(0))
+}
+
+/// Parses a stock file as [`parse_stock_csv`] does, adding one to `rows_read` for
+/// each row read after the header, so that another thread can show progress.
+pub fn parse_stock_csv_counted(
+    file: &str,
+    bytes: &[u8],
+    catalog: &Catalog,
+    rows_read: &AtomicUsize,
+) -> Result<Vec<(String, i64)>, StockCsvError> {
     let mut problems = Vec::new();
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(sniff_delimiter(bytes))
@@ -168,6 +180,7 @@ pub fn parse_stock_csv(
     let mut rows = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
     for record in reader.records() {
+        rows_read.fetch_add(1, Ordering::Relaxed);
         let record = match record {
             Ok(record) => record,
             Err(error) => {

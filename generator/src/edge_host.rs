@@ -11,6 +11,8 @@
 //! shop can sell its tracked products at once.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
 use edge::native::{self, NativeHost, NativeOptions};
 use edge::stock_import::{self, StockCsvError, StockCsvProblemKind};
@@ -19,6 +21,7 @@ use crate::cli::CommandError;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::messages::{Lang, Message};
 use crate::msg;
+use crate::progress::{Progress, StockCounts};
 use crate::serve::{ApiError, ApiFactory};
 
 /// Folder of the edge's files inside the shop.
@@ -75,7 +78,8 @@ pub fn api_factory(root: &Path, lang: Lang) -> ApiFactory {
         .map_err(|error| ApiError::Open(edge_failed(&error)))?;
 
         if new_database && paths.initial_stock.is_file() {
-            let count = import_into(&host, &paths.initial_stock).map_err(ApiError::Open)?;
+            let count =
+                import_into(&host, &paths.initial_stock, &StockCounts::default()).map_err(ApiError::Open)?;
             println!(
                 "{}",
                 msg!(
@@ -102,8 +106,9 @@ pub fn api_factory(root: &Path, lang: Lang) -> ApiFactory {
 
 /// Sets stock levels from `file` into the shop's database, after checking every row
 /// against the skus of the last build in `<root>/public`. Nothing is written unless
-/// the whole file is valid. Returns the number of levels set.
-pub fn import_stock(root: &Path, file: &Path) -> Result<usize, CommandError> {
+/// the whole file is valid. Returns the number of levels set. A long import shows a
+/// progress bar in `lang` on a terminal.
+pub fn import_stock(root: &Path, file: &Path, lang: Lang) -> Result<usize, CommandError> {
     let paths = EdgePaths::for_shop(root);
     let data_dir = paths.database.parent().map(Path::to_path_buf).unwrap_or_default();
     std::fs::create_dir_all(&data_dir)
@@ -121,15 +126,28 @@ pub fn import_stock(root: &Path, file: &Path) -> Result<usize, CommandError> {
         .enable_all()
         .build()
         .map_err(|error| CommandError::Usage(msg!("serve-runtime-failed", error = error)))?;
-    runtime.block_on(async { import_into(&host, file) })
+    let counts = Arc::new(StockCounts::default());
+    let progress = {
+        let counts = Arc::clone(&counts);
+        Progress::start(move || counts.label(lang))
+    };
+    let imported = runtime.block_on(async { import_into(&host, file, &counts) });
+    progress.finish();
+    imported
 }
 
-fn import_into(host: &NativeHost, file: &Path) -> Result<usize, CommandError> {
+fn import_into(host: &NativeHost, file: &Path, counts: &StockCounts) -> Result<usize, CommandError> {
     let bytes = std::fs::read(file).map_err(|error| CommandError::io("io-read-failed", file, &error))?;
     let catalog = host.state().catalog();
-    let levels = stock_import::parse_stock_csv(&file.display().to_string(), &bytes, &catalog)
-        .map_err(|error| CommandError::Shop(stock_diagnostics(file, &error)))?;
+    let levels = stock_import::parse_stock_csv_counted(
+        &file.display().to_string(),
+        &bytes,
+        &catalog,
+        &counts.rows_read,
+    )
+    .map_err(|error| CommandError::Shop(stock_diagnostics(file, &error)))?;
     let count = levels.len();
+    counts.levels_to_write.store(count, Ordering::Relaxed);
     let state = host.state().clone();
     let now = state.now();
     // The storage is async; `serve` calls this inside its runtime and

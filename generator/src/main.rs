@@ -19,6 +19,9 @@ use generator::scaffold;
 use generator::serve::{self, ServeOptions};
 use tracing_subscriber::EnvFilter;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
     let lang = cli::lang_from_args(&args);
@@ -91,6 +94,21 @@ fn run_build(args: BuildArgs, lang: Lang) -> Result<(), CommandError> {
         "{}",
         msg!("build-done", pages = pages, millis = summary.elapsed.as_millis()).render(lang)
     );
+    // A full build renders and writes everything, so only an incremental build prints
+    // how much of the previous build it kept.
+    if summary.incremental {
+        let rendered = pages.saturating_sub(summary.pages_kept);
+        println!(
+            "{}",
+            msg!(
+                "build-incremental",
+                rendered = rendered,
+                kept = summary.pages_kept,
+                files = summary.files_written
+            )
+            .render(lang)
+        );
+    }
     Ok(())
 }
 
@@ -121,7 +139,7 @@ fn run_new(args: &NewArgs, lang: Lang) -> Result<(), CommandError> {
 }
 
 fn run_import_stock(args: &ImportStockArgs, lang: Lang) -> Result<(), CommandError> {
-    let count = edge_host::import_stock(&args.root, &args.file)?;
+    let count = edge_host::import_stock(&args.root, &args.file, lang)?;
     println!("{}", msg!("edge-stock-imported", count = count).render(lang));
     Ok(())
 }

@@ -441,3 +441,182 @@ fn first_sku(shop: &Path) -> String {
         .expect("a sku")
         .clone()
 }
+
+/// Spinner frames of indicatif's default style, then the carriage return and the
+/// start of an escape sequence that it uses to redraw its line.
+const PROGRESS_MARKS: [&str; 10] = ["⠁", "⠂", "⠄", "⡀", "⢀", "⠠", "⠐", "⠈", "\r", "\x1b["];
+
+/// Runs `comptoir` with bars allowed at once, so that only the terminal check can hide
+/// them.
+fn run_without_delay(dir: &Path, args: &[&str]) -> Output {
+    comptoir(dir)
+        .env("COMPTOIR_PROGRESS_DELAY_MS", "0")
+        .args(args)
+        .output()
+        .expect("run comptoir")
+}
+
+#[test]
+fn no_progress_without_terminal() {
+    let (_temp, shop) = new_shop();
+    let full = run_without_delay(&shop, &["build"]);
+    let incremental = run_without_delay(&shop, &["build"]);
+    let sku = first_sku(&shop);
+    fs::write(shop.join("stock.csv"), format!("sku,quantity\n{sku},7\n")).expect("write csv");
+    let import = run_without_delay(&shop, &["import-stock", "stock.csv"]);
+
+    for (name, output) in [
+        ("full build", full),
+        ("incremental build", incremental),
+        ("import", import),
+    ] {
+        assert_eq!(output.status.code(), Some(0), "{name}: {}", stderr(&output));
+        assert_eq!(stderr(&output), "", "{name} wrote to standard error");
+        for mark in PROGRESS_MARKS {
+            assert!(
+                !stdout(&output).contains(mark),
+                "{name}: {mark:?} in {}",
+                stdout(&output)
+            );
+        }
+    }
+}
+
+/// Returns the pages rendered, the pages kept and the files written that an
+/// incremental build printed on `line`, given its text around the numbers.
+fn incremental_counts(line: &str, words: [&str; 3]) -> [usize; 3] {
+    let mut rest = line;
+    let mut counts = [0; 3];
+    for (count, word) in counts.iter_mut().zip(words) {
+        let (number, after) = rest
+            .split_once(word)
+            .unwrap_or_else(|| panic!("no {word:?} in {line:?}"));
+        let digits: String = number.chars().filter(char::is_ascii_digit).collect();
+        *count = digits
+            .parse()
+            .unwrap_or_else(|_| panic!("no number before {word:?} in {line:?}"));
+        rest = after;
+    }
+    counts
+}
+
+/// Builds a new shop, builds it again unchanged, then changes one product and builds a
+/// third time, in `lang`. Returns the three outputs.
+fn three_builds(lang: &str) -> [Output; 3] {
+    let (_temp, shop) = new_shop();
+    let full = run(&shop, &["build", "--lang", lang]);
+    let unchanged = run(&shop, &["build", "--lang", lang]);
+    let product = shop.join("content/products/cup.md");
+    let text = fs::read_to_string(&product).expect("read product");
+    assert!(text.contains("title = \"Stoneware cup\""), "{text}");
+    fs::write(&product, text.replace("Stoneware cup", "Porcelain cup")).expect("edit product");
+    let changed = run(&shop, &["build", "--lang", lang]);
+    for output in [&full, &unchanged, &changed] {
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(output));
+    }
+    [full, unchanged, changed]
+}
+
+#[test]
+fn incremental_build_prints_kept_and_written() {
+    let [full, unchanged, changed] = three_builds("en");
+    let words = [" pages rendered, ", " kept; ", " files written."];
+
+    assert!(!stdout(&full).contains(" kept"), "{}", stdout(&full));
+
+    let line = stdout(&unchanged).lines().last().unwrap_or_default().to_owned();
+    assert_eq!(line, "0 pages rendered, 12 kept; 0 files written.");
+
+    let line = stdout(&changed).lines().last().unwrap_or_default().to_owned();
+    let [rendered, kept, written] = incremental_counts(&line, words);
+    assert!(rendered >= 1, "{line}");
+    assert!(kept >= 1, "{line}");
+    assert_eq!(rendered + kept, 12, "{line}");
+    assert!(written >= rendered, "{line}");
+    assert!(
+        stdout(&changed).contains("\nBuilt 12 pages in "),
+        "{}",
+        stdout(&changed)
+    );
+}
+
+#[test]
+fn incremental_build_summary_in_french() {
+    let [full, unchanged, changed] = three_builds("fr");
+    let words = [" pages générées, ", " conservées ; ", " fichiers écrits."];
+
+    assert!(!stdout(&full).contains("conservée"), "{}", stdout(&full));
+
+    let line = stdout(&unchanged).lines().last().unwrap_or_default().to_owned();
+    assert_eq!(line, "0 page générée, 12 conservées ; 0 fichier écrit.");
+
+    let line = stdout(&changed).lines().last().unwrap_or_default().to_owned();
+    let [rendered, kept, written] = incremental_counts(&line, words);
+    assert!(rendered >= 2, "the French plural needs at least 2 pages: {line}");
+    assert_eq!(rendered + kept, 12, "{line}");
+    assert!(written >= rendered, "{line}");
+}
+
+/// Runs `comptoir <args>` in `dir` on a pseudo-terminal made by util-linux `script`,
+/// with bars shown after `delay_ms`. Returns everything the terminal received, or
+/// `None` when `script` is not installed.
+#[cfg(unix)]
+fn run_on_terminal(dir: &Path, args: &str, delay_ms: &str) -> Option<String> {
+    let command = format!("'{}' {args}", env!("CARGO_BIN_EXE_comptoir"));
+    let output = Command::new("script")
+        .args(["--quiet", "--return", "--command", &command, "/dev/null"])
+        .current_dir(dir)
+        .env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env_remove("RUST_LOG")
+        .env("COMPTOIR_PROGRESS_DELAY_MS", delay_ms)
+        .output();
+    let output = match output {
+        Ok(output) => output,
+        Err(error) => {
+            eprintln!("skipped: util-linux `script` did not run ({error})");
+            return None;
+        }
+    };
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    Some(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+#[cfg(unix)]
+#[test]
+fn terminal_build_draws_then_clears_bars() {
+    let (_temp, shop) = new_shop();
+    // A two-product shop loads in a few milliseconds, which can end before the bar's
+    // thread first runs. 400 more products make the load last tens of milliseconds.
+    for number in 1..=400 {
+        let text = format!(
+            "+++\nsku = \"EXTRA-{number}\"\ntitle = \"Extra {number}\"\nprice = \"10.00\"\n\
+             categories = [\"kitchen\"]\nstock = \"untracked\"\n+++\nBody.\n"
+        );
+        fs::write(shop.join(format!("content/products/extra-{number}.md")), text).expect("write product");
+    }
+    let Some(terminal) = run_on_terminal(&shop, "build", "0") else {
+        return;
+    };
+
+    assert!(terminal.contains("Reading the shop: "), "{terminal:?}");
+    assert!(terminal.contains(" Markdown files, "), "{terminal:?}");
+    assert!(terminal.contains(" files written ("), "{terminal:?}");
+    // indicatif erases the spinner line with "erase line" before the summary.
+    assert!(terminal.contains("\r\x1b[2K"), "{terminal:?}");
+    assert!(terminal.contains("402 products"), "{terminal:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn terminal_hides_bars_of_short_steps() {
+    let (_temp, shop) = new_shop();
+    let Some(terminal) = run_on_terminal(&shop, "build", "60000") else {
+        return;
+    };
+
+    assert!(!terminal.contains("Reading the shop: "), "{terminal:?}");
+    assert!(!terminal.contains("\x1b[2K"), "{terminal:?}");
+    assert!(terminal.contains("Built 12 pages in "), "{terminal:?}");
+}

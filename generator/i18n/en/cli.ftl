@@ -63,6 +63,35 @@ build-progress = { $files ->
     [one] { $files } file written
    *[other] { $files } files written
 }
+build-incremental = { $rendered ->
+    [one] { $rendered } page rendered
+   *[other] { $rendered } pages rendered
+}, { $kept } kept; { $files ->
+    [one] { $files } file written
+   *[other] { $files } files written
+}.
+progress-load-started = Reading the shop: { $files ->
+    [one] { $files } Markdown file
+   *[other] { $files } Markdown files
+}, { $rows ->
+    [one] { $rows } CSV row
+   *[other] { $rows } CSV rows
+}
+progress-load = Reading the shop: { $files } of { $total ->
+    [one] { $total } Markdown file
+   *[other] { $total } Markdown files
+}, { $rows ->
+    [one] { $rows } CSV row
+   *[other] { $rows } CSV rows
+}
+progress-stock-read = { $rows ->
+    [one] Reading the stock file: { $rows } row
+   *[other] Reading the stock file: { $rows } rows
+}
+progress-stock-write = { $count ->
+    [one] Saving { $count } stock level
+   *[other] Saving { $count } stock levels
+}
 build-unknown-store = Unknown store “{ $store }” in --store: the shop's stores are { $stores }.
 build-output-unsafe = The output folder { $path } contains the shop itself, and a build replaces its output folder as a whole: choose another folder with --output.
 check-ok = No problem found: { $pages ->

@@ -62,6 +62,38 @@ build-progress = { $files ->
     [one] { $files } fichier écrit
    *[other] { $files } fichiers écrits
 }
+build-incremental = { $rendered ->
+    [one] { $rendered } page générée
+   *[other] { $rendered } pages générées
+}, { $kept ->
+    [one] { $kept } conservée
+   *[other] { $kept } conservées
+} ; { $files ->
+    [one] { $files } fichier écrit
+   *[other] { $files } fichiers écrits
+}.
+progress-load-started = Lecture de la boutique : { $files ->
+    [one] { $files } fichier Markdown
+   *[other] { $files } fichiers Markdown
+}, { $rows ->
+    [one] { $rows } ligne CSV
+   *[other] { $rows } lignes CSV
+}
+progress-load = Lecture de la boutique : { $files ->
+    [one] { $files } fichier Markdown
+   *[other] { $files } fichiers Markdown
+} sur { $total }, { $rows ->
+    [one] { $rows } ligne CSV
+   *[other] { $rows } lignes CSV
+}
+progress-stock-read = { $rows ->
+    [one] Lecture du fichier de stock : { $rows } ligne
+   *[other] Lecture du fichier de stock : { $rows } lignes
+}
+progress-stock-write = { $count ->
+    [one] Enregistrement de { $count } niveau de stock
+   *[other] Enregistrement de { $count } niveaux de stock
+}
 build-unknown-store = Boutique « { $store } » inconnue dans --store : les boutiques sont { $stores }.
 build-output-unsafe = Le dossier de sortie { $path } contient la boutique elle-même, or une génération remplace entièrement son dossier de sortie : choisissez un autre dossier avec --output.
 check-ok = Aucun problème trouvé : { $pages ->
