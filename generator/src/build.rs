@@ -10,26 +10,23 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs;
-use std::io::{self, IsTerminal};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use commerce::Settings;
-use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use tempfile::TempDir;
 
 use crate::cache::{PageCache, UpdateSink};
 use crate::cli::CommandError;
 use crate::diagnostics::Diagnostics;
+use crate::inputs::{InputDigests, Record};
 use crate::load::{self, LoadedShop, walk_failed};
 use crate::messages::Lang;
 use crate::msg;
 use crate::output::{DirSink, DiscardSink};
+use crate::progress::{self, Progress};
 use crate::render::{self, PageFingerprints, RenderOptions, RenderReport};
 
 /// Options of a build.
@@ -60,6 +57,9 @@ pub struct BuildSummary {
     /// Files written because they are new or their bytes changed; every file for a
     /// full build.
     pub files_written: usize,
+    /// Whether the build started from the previous build's cache and rendered only
+    /// the pages whose inputs changed.
+    pub incremental: bool,
 }
 
 /// Builds the shop into `options.output`: load → fingerprint → render → write → swap.
@@ -69,7 +69,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, CommandError> {
     require_site_toml(&options.root)?;
     check_output_is_safe(&options.root, &options.output)?;
 
-    let shop = timed("load", || load::load_shop(&options.root))?;
+    let shop = timed("load", || progress::load_shop(&options.root, options.lang))?;
     check_store_filter(&shop, &options.stores)?;
 
     let build_id = timed("fingerprint", || build_id(&shop.root, &shop.settings))?;
@@ -85,6 +85,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, CommandError> {
     } else {
         None
     };
+    let incremental = previous.is_some();
     let (report, fingerprints, produced, pages_kept, files_written) = match previous {
         Some(previous) => update(&shop, options, &render_options, previous)?,
         None => full_build(&shop, options, &render_options)?,
@@ -108,6 +109,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, CommandError> {
         elapsed: started.elapsed(),
         pages_kept,
         files_written,
+        incremental,
     })
 }
 
@@ -124,7 +126,7 @@ fn full_build(
     let staging = Staging::create(&options.output)?;
     let sink = DirSink::new(staging.path());
     let rendered = timed("render", || {
-        let progress = Progress::start(sink.counter(), options.lang);
+        let progress = Progress::files_written(sink.counter(), options.lang);
         let rendered =
             render::render_shop_incremental(shop, render_options, &sink, &PageFingerprints::default());
         progress.finish();
@@ -155,7 +157,7 @@ fn update(
     let staging = Staging::create(&options.output)?;
     let sink = UpdateSink::new(&options.output, staging.path(), previous.sizes);
     let rendered = timed("render", || {
-        let progress = Progress::start(sink.counter(), options.lang);
+        let progress = Progress::files_written(sink.counter(), options.lang);
         let rendered = render::render_shop_incremental(shop, render_options, &sink, &previous.fingerprints);
         progress.finish();
         rendered
@@ -250,8 +252,22 @@ pub fn store_lines(report: &RenderReport, lang: Lang) -> Vec<String> {
 pub fn timed<T>(step: &'static str, run: impl FnOnce() -> T) -> T {
     let started = Instant::now();
     let result = run();
-    tracing::debug!(step, millis = started.elapsed().as_millis(), "build step done");
+    tracing::debug!(
+        step,
+        millis = started.elapsed().as_millis(),
+        resident_mib = resident_mib(),
+        "build step done"
+    );
     result
+}
+
+/// The process's resident memory in MiB, for the debug log of each step; `None`
+/// where `/proc` is not there.
+pub(crate) fn resident_mib() -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024)
 }
 
 /// Fails with a usage error when `root` has no `site.toml`, which most often means
@@ -330,13 +346,11 @@ fn check_written(sink: &DirSink) -> Result<(), CommandError> {
 const INPUTS: [&str; 6] = ["site.toml", "content", "templates", "styles", "scripts", "static"];
 
 /// Computes the build id: the first 12 hex digits of a SHA-256 over the relative
-/// path and bytes of every input file, in path order, and over the version of
+/// path, size and digest of every input file, in path order, and over the version of
 /// `comptoir`, whose built-in themes are inputs too. The same inputs give the same
-/// id on any machine.
+/// id on any machine. The digests of files unchanged since the last build come from
+/// the shop's cache folder ([`InputDigests`]); the others are read in parallel.
 pub fn build_id(root: &Path, settings: &Settings) -> Result<String, CommandError> {
-    let mut hasher = Sha256::new();
-    hasher.update(concat!("comptoir ", env!("CARGO_PKG_VERSION"), "\0"));
-
     let themes: BTreeSet<String> = settings
         .stores
         .iter()
@@ -344,29 +358,59 @@ pub fn build_id(root: &Path, settings: &Settings) -> Result<String, CommandError
         .collect();
     let inputs = INPUTS.iter().map(|input| input.to_string()).chain(themes);
     let mut diagnostics = Diagnostics::new();
+    let mut files = Vec::new();
     for input in inputs {
-        hash_tree(root, &root.join(input), &mut hasher, &mut diagnostics)?;
+        list_tree(root, &root.join(input), &mut files, &mut diagnostics);
     }
     if let Err(diagnostics) = diagnostics.into_result(()) {
         return Err(CommandError::Shop(diagnostics));
+    }
+
+    let previous = InputDigests::read(root);
+    let records: Vec<Record> = files
+        .par_iter()
+        .map(|(name, path, metadata)| {
+            previous
+                .record(name, path, metadata)
+                .map_err(|error| CommandError::io("io-read-failed", path, &error))
+        })
+        .collect::<Result<_, _>>()?;
+
+    let mut hasher = Sha256::new();
+    hasher.update(concat!("comptoir ", env!("CARGO_PKG_VERSION"), "\0"));
+    for ((name, _, _), record) in files.iter().zip(&records) {
+        // The name ends with a zero byte and the size comes before the digest, so no
+        // two different trees feed the same bytes to the hash.
+        hasher.update(name.as_bytes());
+        hasher.update([0]);
+        hasher.update(record.size.to_le_bytes());
+        hasher.update(record.digest);
+    }
+    let named = files
+        .iter()
+        .map(|(name, _, _)| name.as_str())
+        .zip(records.iter().copied());
+    if let Err(error) = InputDigests::write(root, named) {
+        tracing::warn!(%error, "could not record the digests of the inputs; the next build reads them all again");
     }
 
     let digest = hasher.finalize();
     Ok(hex::encode(&digest[..6]))
 }
 
-/// Feeds every file under `path` (or `path` itself) to `hasher`, sorted by name and
-/// following symbolic links as loading and the static file copy do. A missing input is
-/// skipped: a shop need not override templates or styles. A link loop or a broken link
-/// goes to `diagnostics` and the walk goes on, so every such link is reported at once.
-fn hash_tree(
+/// Lists every file under `path` (or `path` itself) with its name relative to `root`
+/// and its metadata, sorted by name and following symbolic links as loading and the
+/// static file copy do. A missing input is skipped: a shop need not override
+/// templates or styles. A link loop, a broken link or an unreadable entry goes to
+/// `diagnostics` and the walk goes on, so every such problem is reported at once.
+fn list_tree(
     root: &Path,
     path: &Path,
-    hasher: &mut Sha256,
+    files: &mut Vec<(String, PathBuf, fs::Metadata)>,
     diagnostics: &mut Diagnostics,
-) -> Result<(), CommandError> {
+) {
     if path.symlink_metadata().is_err() {
-        return Ok(());
+        return;
     }
     for entry in walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name() {
         let entry = match entry {
@@ -379,26 +423,20 @@ fn hash_tree(
         if !entry.file_type().is_file() {
             continue;
         }
+        let metadata = match entry.metadata() {
+            Ok(metadata) => metadata,
+            Err(error) => {
+                diagnostics.push(walk_failed(root, path, &error));
+                continue;
+            }
+        };
         let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
         let name: Vec<String> = relative
             .components()
             .map(|part| part.as_os_str().to_string_lossy().into_owned())
             .collect();
-        let mut file = fs::File::open(entry.path())
-            .map_err(|error| CommandError::io("io-read-failed", entry.path(), &error))?;
-        let length = file
-            .metadata()
-            .map_err(|error| CommandError::io("io-read-failed", entry.path(), &error))?
-            .len();
-        // The name ends with a zero byte and the length comes before the bytes, so no
-        // two different trees feed the same bytes to the hash.
-        hasher.update(name.join("/").as_bytes());
-        hasher.update([0]);
-        hasher.update(length.to_le_bytes());
-        io::copy(&mut file, hasher)
-            .map_err(|error| CommandError::io("io-read-failed", entry.path(), &error))?;
+        files.push((name.join("/"), entry.into_path(), metadata));
     }
-    Ok(())
 }
 
 /// A staging folder next to the output, deleted when dropped unless swapped in.
@@ -509,63 +547,6 @@ fn replace_dir(new: &Path, target: &Path, aside: &Path) -> Result<(), CommandErr
         tracing::warn!(path = %aside.display(), %error, "could not delete the previous build");
     }
     Ok(())
-}
-
-/// How long a build runs before the progress bar appears: a short build prints
-/// nothing but its summary.
-const PROGRESS_DELAY: Duration = Duration::from_millis(800);
-
-/// A spinner on standard error showing the files written, for long builds in a
-/// terminal.
-struct Progress {
-    stop: Option<mpsc::Sender<()>>,
-    thread: Option<thread::JoinHandle<()>>,
-}
-
-impl Progress {
-    fn start(written: Arc<AtomicUsize>, lang: Lang) -> Progress {
-        if !io::stderr().is_terminal() {
-            return Progress {
-                stop: None,
-                thread: None,
-            };
-        }
-        let (stop, stopped) = mpsc::channel::<()>();
-        let thread = thread::spawn(move || show_progress(&written, &stopped, lang));
-        Progress {
-            stop: Some(stop),
-            thread: Some(thread),
-        }
-    }
-
-    fn finish(mut self) {
-        // Dropping the sender wakes the thread, which clears the bar and returns.
-        self.stop.take();
-        if let Some(thread) = self.thread.take()
-            && thread.join().is_err()
-        {
-            tracing::warn!("the progress bar thread panicked");
-        }
-    }
-}
-
-fn show_progress(written: &AtomicUsize, stopped: &mpsc::Receiver<()>, lang: Lang) {
-    if stopped.recv_timeout(PROGRESS_DELAY) != Err(mpsc::RecvTimeoutError::Timeout) {
-        return;
-    }
-    let bar = ProgressBar::new_spinner();
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
-        bar.set_style(style);
-    }
-    loop {
-        let files = written.load(Ordering::Relaxed);
-        bar.set_message(msg!("build-progress", files = files).render(lang));
-        bar.tick();
-        if stopped.recv_timeout(Duration::from_millis(100)) != Err(mpsc::RecvTimeoutError::Timeout) {
-            break;
-        }
-    }
-    bar.finish_and_clear();
 }
 
 #[cfg(test)]

@@ -75,7 +75,7 @@ fn json_digest(value: &impl Serialize) -> Fingerprint {
 
 /// Digests of the catalogue entries, computed once per render and shared by every
 /// store.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CatalogueDigests {
     products: Vec<Fingerprint>,
     categories: Vec<Fingerprint>,
@@ -93,6 +93,14 @@ impl CatalogueDigests {
             pages: catalogue.pages.iter().map(json_digest).collect(),
         }
     }
+
+    /// Digests again the products at `indices`, after they were replaced in
+    /// `catalogue`.
+    pub fn update_products(&mut self, catalogue: &Catalogue, indices: &[usize]) {
+        for index in indices {
+            self.products[*index] = json_digest(&catalogue.products[*index]);
+        }
+    }
 }
 
 /// The dependencies of templates: a digest of each template's closure over
@@ -104,6 +112,11 @@ pub struct TemplateDigests {
 }
 
 impl TemplateDigests {
+    /// Whether some template prints the build id.
+    pub fn any_reads_build_id(&self) -> bool {
+        !self.reads_build_id.is_empty()
+    }
+
     /// Digests the templates of `theme`. A template depends on every other template
     /// whose name it contains as a quoted string. Tera takes the names of `extends`,
     /// `include` and `import` only as string literals, so this finds them all. A

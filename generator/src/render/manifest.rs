@@ -9,7 +9,9 @@ use commerce::pricebook::{
 };
 use commerce::pricing::convert;
 use commerce::settings::{PriceMap, ShippingRate};
-use commerce::{Currency, Money};
+use commerce::tax::TaxRate;
+use commerce::{Currency, Locale, Money, StockPolicy};
+use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::msg;
@@ -17,24 +19,88 @@ use crate::render::context::{PageEnv, image_path, sku_title};
 use crate::render::routes::PageKind;
 use crate::render::store::StoreData;
 
-/// Serializes the price book of a store: every sku with a price in at least one
-/// currency. Items are built and written one at a time, so a catalogue of 100,000
-/// products never holds 300,000 `PriceBookItem`s at once; the JSON is the same as
-/// serializing a `commerce::PriceBook`.
-pub fn price_book_json(data: &StoreData<'_>, build_id: &str) -> serde_json::Result<Vec<u8>> {
-    let header = PriceBookJson {
-        format: PRICE_BOOK_FORMAT,
-        build_id,
-        store: data.id(),
-        prices_include_tax: data.list_includes_tax,
-        vat_exempt: data.shop.settings.shop.vat_exempt,
-        currencies: &data.routes.currencies,
-        items: LazyItems { data },
-    };
-    serde_json::to_vec(&header)
+/// A store's price book, kept as blocks of entries in sku order, so that after a
+/// change of a few products only the blocks holding their skus are written again.
+/// The JSON is the same, byte for byte, as serializing a `commerce::PriceBook`, but
+/// no `PriceBookItem` is built: each item is written from borrowed catalogue data,
+/// and blocks are written in parallel.
+#[derive(Debug, Default)]
+pub struct PriceBookBlocks {
+    /// (product index, position in `ProductPrices::skus`) of every sku, sorted by
+    /// sku as the `BTreeMap` of a `commerce::PriceBook` is.
+    order: Vec<(u32, u32)>,
+    /// The entries of each run of [`PRICE_BOOK_BLOCK`] skus of `order`, each
+    /// starting with a comma.
+    blocks: Vec<Vec<u8>>,
 }
 
-/// The fields of `commerce::PriceBook` in its order, with items produced on demand.
+impl PriceBookBlocks {
+    /// Writes the entries of every sku of the store.
+    pub fn new(data: &StoreData<'_>) -> serde_json::Result<PriceBookBlocks> {
+        let writer = ItemWriter::new(data);
+        let order = writer.order();
+        let blocks = order
+            .par_chunks(PRICE_BOOK_BLOCK)
+            .map(|block| writer.block(block))
+            .collect::<serde_json::Result<_>>()?;
+        Ok(PriceBookBlocks { order, blocks })
+    }
+
+    /// Writes again the blocks holding the skus of the products at `changed`,
+    /// whose skus are the same as when the blocks were written.
+    pub fn update(&mut self, data: &StoreData<'_>, changed: &[usize]) -> serde_json::Result<()> {
+        let writer = ItemWriter::new(data);
+        let mut stale: Vec<usize> = self
+            .order
+            .iter()
+            .enumerate()
+            .filter(|(_, (index, _))| changed.binary_search(&(*index as usize)).is_ok())
+            .map(|(entry, _)| entry / PRICE_BOOK_BLOCK)
+            .collect();
+        stale.dedup();
+        for block in stale {
+            let start = block * PRICE_BOOK_BLOCK;
+            let end = (start + PRICE_BOOK_BLOCK).min(self.order.len());
+            self.blocks[block] = writer.block(&self.order[start..end])?;
+        }
+        Ok(())
+    }
+
+    /// Returns the price book's JSON.
+    pub fn json(&self, data: &StoreData<'_>, build_id: &str) -> serde_json::Result<Vec<u8>> {
+        // `items` is the last field, so the header with no items ends in `{}}`. The
+        // items go between those braces.
+        let header = PriceBookJson {
+            format: PRICE_BOOK_FORMAT,
+            build_id,
+            store: data.id(),
+            prices_include_tax: data.list_includes_tax,
+            vat_exempt: data.shop.settings.shop.vat_exempt,
+            currencies: &data.routes.currencies,
+            items: BTreeMap::new(),
+        };
+        let mut out = serde_json::to_vec(&header)?;
+        debug_assert!(out.ends_with(b"{}}"));
+        out.truncate(out.len() - 2);
+        out.reserve(self.blocks.iter().map(Vec::len).sum::<usize>() + 2);
+        for block in &self.blocks {
+            // Every entry starts with a comma; the first one of the map must not.
+            let block = if out.ends_with(b"{") {
+                block.strip_prefix(b",").unwrap_or(block)
+            } else {
+                block
+            };
+            out.extend_from_slice(block);
+        }
+        out.extend_from_slice(b"}}");
+        Ok(out)
+    }
+}
+
+/// Skus per block of [`PriceBookBlocks`].
+const PRICE_BOOK_BLOCK: usize = 2048;
+
+/// The fields of `commerce::PriceBook` in its order.
 #[derive(serde::Serialize)]
 struct PriceBookJson<'a> {
     format: u32,
@@ -43,80 +109,189 @@ struct PriceBookJson<'a> {
     prices_include_tax: bool,
     vat_exempt: bool,
     currencies: &'a [Currency],
-    items: LazyItems<'a, 'a>,
+    items: BTreeMap<String, PriceBookItem>,
 }
 
-struct LazyItems<'s, 'a> {
+/// Writes the entries of the price book's `items` map.
+struct ItemWriter<'s, 'a> {
     data: &'s StoreData<'a>,
+    /// Indices in `routes.locales`, in the order of a `BTreeMap<Locale, _>`. A
+    /// repeated locale keeps its last index, as inserting into the map would.
+    locales: Vec<usize>,
+    /// Indices in `routes.currencies`, in the order of a `BTreeMap<Currency, _>`.
+    currencies: Vec<usize>,
 }
 
-impl LazyItems<'_, '_> {
-    /// Every sku with its product and position in `ProductPrices::skus`, sorted by
+impl<'s, 'a> ItemWriter<'s, 'a> {
+    fn new(data: &'s StoreData<'a>) -> Self {
+        let routes = &data.routes;
+        let locales: BTreeMap<&Locale, usize> = routes
+            .locales
+            .iter()
+            .enumerate()
+            .map(|(index, locale)| (locale, index))
+            .collect();
+        let currencies: BTreeMap<&Currency, usize> = routes
+            .currencies
+            .iter()
+            .enumerate()
+            .map(|(index, currency)| (currency, index))
+            .collect();
+        ItemWriter {
+            data,
+            locales: locales.into_values().collect(),
+            currencies: currencies.into_values().collect(),
+        }
+    }
+
+    /// Every sku as its product and position in `ProductPrices::skus`, sorted by
     /// sku as the `BTreeMap` of a `commerce::PriceBook` is.
-    fn order(&self) -> Vec<(&str, usize, usize)> {
+    fn order(&self) -> Vec<(u32, u32)> {
         let catalogue = self.data.catalogue();
-        let mut order: Vec<(&str, usize, usize)> = Vec::new();
+        let mut order: Vec<(&str, u32, u32)> = Vec::new();
         for (index, product) in catalogue.products.iter().enumerate() {
             for (position, sku_price) in self.data.prices[index].skus.iter().enumerate() {
                 let sku = sku_price.variant.map_or(product.sku.as_str(), |variant| {
                     product.variants[variant].sku.as_str()
                 });
-                order.push((sku, index, position));
+                // A catalogue or a product with more than 4 billion skus is not
+                // one this generator can hold in memory anyway.
+                order.push((sku, index as u32, position as u32));
             }
         }
-        order.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        order.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
         order
+            .into_iter()
+            .map(|(_, index, position)| (index, position))
+            .collect()
     }
 
-    /// The item of one sku; `None` when it has no price in any currency.
-    fn item(&self, index: usize, position: usize) -> Option<PriceBookItem> {
+    /// Writes the entries of a run of `order`.
+    fn block(&self, block: &[(u32, u32)]) -> serde_json::Result<Vec<u8>> {
+        let catalogue = self.data.catalogue();
+        let mut bytes = Vec::with_capacity(block.len() * 512);
+        for (index, position) in block {
+            let (index, position) = (*index as usize, *position as usize);
+            let product = &catalogue.products[index];
+            let sku = self.data.prices[index].skus[position]
+                .variant
+                .map_or(product.sku.as_str(), |variant| {
+                    product.variants[variant].sku.as_str()
+                });
+            self.push_entry(&mut bytes, sku, index, position)?;
+        }
+        Ok(bytes)
+    }
+
+    /// Appends `,"<sku>":{…}`, the JSON of a `PriceBookItem`, or nothing when
+    /// the sku has no price in any currency.
+    fn push_entry(
+        &self,
+        out: &mut Vec<u8>,
+        sku: &str,
+        index: usize,
+        position: usize,
+    ) -> serde_json::Result<()> {
         let data = self.data;
-        let routes = &data.routes;
         let product = &data.catalogue().products[index];
         let prices = &data.prices[index];
         let sku_price = &prices.skus[position];
-        let item_prices: BTreeMap<Currency, i64> = routes
-            .currencies
-            .iter()
-            .zip(&sku_price.list)
-            .filter_map(|(currency, amount)| amount.map(|amount| (*currency, amount)))
-            .collect();
-        if item_prices.is_empty() {
-            return None;
+        if sku_price.list.iter().all(Option::is_none) {
+            return Ok(());
         }
-        let envs = (0..routes.locales.len()).map(|locale| PageEnv {
+        let env = |locale| PageEnv {
             data,
             locale,
             currency: 0,
-        });
+        };
         let variant = sku_price.variant.map(|variant| &product.variants[variant]);
-        Some(PriceBookItem {
-            product: product.sku.clone(),
-            titles: envs
-                .clone()
-                .map(|env| (env.locale_tag().clone(), sku_title(env, index, sku_price.variant)))
-                .collect(),
-            prices: item_prices,
-            tax_class: product.tax_class.clone(),
+        let item = ItemJson {
+            product: &product.sku,
+            titles: LocaleMap {
+                locales: &self.locales,
+                value: |locale| sku_title(env(locale), index, sku_price.variant),
+                data,
+            },
+            prices: CurrencyMap {
+                currencies: &self.currencies,
+                data,
+                amounts: &sku_price.list,
+            },
+            tax_class: &product.tax_class,
             tax_rate: prices.tax_rate,
             stock: variant.map_or(product.stock, |variant| variant.stock),
             backorder_days: product.backorder_days,
             weight: variant.and_then(|variant| variant.weight).or(product.weight),
-            urls: envs
-                .map(|env| (env.locale_tag().clone(), env.path(PageKind::Product(index))))
-                .collect(),
+            urls: LocaleMap {
+                locales: &self.locales,
+                value: |locale| env(locale).path(PageKind::Product(index)),
+                data,
+            },
             image: product.images.first().map(|image| image_path(image)),
-        })
+        };
+        out.push(b',');
+        serde_json::to_writer(&mut *out, sku)?;
+        out.push(b':');
+        serde_json::to_writer(&mut *out, &item)
     }
 }
 
-impl serde::Serialize for LazyItems<'_, '_> {
+/// A `PriceBookItem` that borrows what it can and computes its maps while they
+/// are serialized. Fields, order and attributes are those of `PriceBookItem`.
+#[derive(serde::Serialize)]
+#[serde(bound = "")]
+struct ItemJson<'i, T, U>
+where
+    T: Fn(usize) -> String,
+    U: Fn(usize) -> String,
+{
+    product: &'i str,
+    titles: LocaleMap<'i, T>,
+    prices: CurrencyMap<'i>,
+    tax_class: &'i str,
+    tax_rate: TaxRate,
+    stock: StockPolicy,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    backorder_days: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    weight: Option<u32>,
+    urls: LocaleMap<'i, U>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<String>,
+}
+
+/// A `BTreeMap<Locale, String>` whose values `value` computes from a locale index.
+struct LocaleMap<'i, F> {
+    locales: &'i [usize],
+    value: F,
+    data: &'i StoreData<'i>,
+}
+
+impl<F: Fn(usize) -> String> serde::Serialize for LocaleMap<'_, F> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.locales.len()))?;
+        for locale in self.locales {
+            map.serialize_entry(self.data.routes.locales[*locale].as_str(), &(self.value)(*locale))?;
+        }
+        map.end()
+    }
+}
+
+/// The `BTreeMap<Currency, i64>` of a sku's list prices, missing ones left out.
+struct CurrencyMap<'i> {
+    currencies: &'i [usize],
+    data: &'i StoreData<'i>,
+    amounts: &'i [Option<i64>],
+}
+
+impl serde::Serialize for CurrencyMap<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = serializer.serialize_map(None)?;
-        for (sku, index, position) in self.order() {
-            if let Some(item) = self.item(index, position) {
-                map.serialize_entry(sku, &item)?;
+        for currency in self.currencies {
+            if let Some(amount) = self.amounts[*currency] {
+                map.serialize_entry(self.data.routes.currencies[*currency].code(), &amount)?;
             }
         }
         map.end()

@@ -143,13 +143,203 @@ pub fn render_shop_incremental(
     sink: &dyn OutputSink,
     previous: &PageFingerprints,
 ) -> Result<(RenderReport, PageFingerprints), Diagnostics> {
+    let mut memo = RenderMemo::default();
+    render_scoped(shop, options, sink, previous, &mut memo, Scope::Everything).map(Rendered::done)
+}
+
+/// What a render computed that a later render of the same shop can reuse when only
+/// some products changed: the built themes, each store's prices and the catalogue's
+/// digests. It owns all of it, so `serve` keeps it between rebuilds while it edits
+/// the catalogue.
+#[derive(Default)]
+pub struct RenderMemo {
+    themes: HashMap<String, ThemeBuild>,
+    /// Prices, listings and price book per store, by position in `site.toml`.
+    stores: HashMap<usize, StoreMemo>,
+    digests: Option<CatalogueDigests>,
+    /// Digests of the values every page of a store shares, per store and slice.
+    slices: HashMap<usize, Vec<Fingerprint>>,
+}
+
+/// What [`RenderMemo`] keeps of one store.
+#[derive(Debug)]
+struct StoreMemo {
+    prices: Vec<store::ProductPrices>,
+    listings: Vec<Vec<u32>>,
+    price_book: Option<manifest::PriceBookBlocks>,
+}
+
+/// The result of a render.
+#[derive(Debug)]
+pub enum Rendered {
+    /// The pages and files were rendered: the report, and the fingerprints of the
+    /// pages rendered.
+    Done(RenderReport, PageFingerprints),
+    /// A render of some products alone cannot be right: the changes reach what
+    /// every page shows. Nothing was written.
+    NeedsFull,
+}
+
+impl Rendered {
+    /// The report and fingerprints of a render that cannot need a full one.
+    fn done(self) -> (RenderReport, PageFingerprints) {
+        match self {
+            Rendered::Done(report, fingerprints) => (report, fingerprints),
+            Rendered::NeedsFull => (RenderReport::default(), PageFingerprints::default()),
+        }
+    }
+}
+
+impl RenderMemo {
+    /// Whether a render of every store filled this memo.
+    pub fn is_filled(&self) -> bool {
+        self.digests.is_some()
+    }
+
+    /// Whether a render of some products alone can follow: the memo is filled and
+    /// no template prints the build id, which changes with every render and would
+    /// then be stale on the pages not rendered again.
+    pub fn allows_partial(&self) -> bool {
+        self.is_filled()
+            && !self
+                .themes
+                .values()
+                .any(|theme| theme.templates.any_reads_build_id())
+    }
+}
+
+/// Like [`render_shop_incremental`], and fills `memo` for [`render_products`].
+pub fn render_shop_memo(
+    shop: &LoadedShop,
+    options: &RenderOptions,
+    sink: &dyn OutputSink,
+    previous: &PageFingerprints,
+    memo: &mut RenderMemo,
+) -> Result<(RenderReport, PageFingerprints), Diagnostics> {
+    *memo = RenderMemo::default();
+    let rendered = render_scoped(shop, options, sink, previous, memo, Scope::Everything).map(Rendered::done);
+    if rendered.is_err() {
+        *memo = RenderMemo::default();
+    }
+    rendered
+}
+
+/// Renders what shows the products at `changed` (catalogue indices, sorted), which
+/// were replaced in `shop` since the render that filled `memo` without changing
+/// anything other entries see of them (sku, slugs, categories, variants): their
+/// pages, the listing pages and home page that show them, and each store's price
+/// book and manifest. Sitemaps and feeds are left for [`render_listings`], so that
+/// the pages a browser shows are written first. Returns the fingerprints of the
+/// pages rendered, to merge into those of the last full render, or
+/// [`Rendered::NeedsFull`] when the products show on every page (in the menu).
+pub fn render_products(
+    shop: &LoadedShop,
+    options: &RenderOptions,
+    sink: &dyn OutputSink,
+    memo: &mut RenderMemo,
+    changed: &[usize],
+) -> Result<Rendered, Diagnostics> {
+    let rendered = render_scoped(
+        shop,
+        options,
+        sink,
+        &PageFingerprints::default(),
+        memo,
+        Scope::Products(changed),
+    );
+    if rendered.is_err() {
+        *memo = RenderMemo::default();
+    }
+    rendered
+}
+
+/// Writes every store's sitemaps, `robots.txt` and product feeds from the state in
+/// `memo`: the part of a render that [`render_products`] leaves out.
+pub fn render_listings(
+    shop: &LoadedShop,
+    options: &RenderOptions,
+    sink: &dyn OutputSink,
+    memo: &mut RenderMemo,
+) -> Result<RenderReport, Diagnostics> {
+    render_scoped(
+        shop,
+        options,
+        sink,
+        &PageFingerprints::default(),
+        memo,
+        Scope::Listings,
+    )
+    .map(|rendered| rendered.done().0)
+}
+
+/// The part of the output a render produces.
+#[derive(Debug, Clone, Copy)]
+enum Scope<'s> {
+    /// Every page and file.
+    Everything,
+    /// The pages showing these products, the price book and the store manifest.
+    Products(&'s [usize]),
+    /// Sitemaps, `robots.txt` and feeds.
+    Listings,
+}
+
+impl Scope<'_> {
+    fn everything(self) -> bool {
+        matches!(self, Scope::Everything)
+    }
+
+    fn listings(self) -> bool {
+        matches!(self, Scope::Everything | Scope::Listings)
+    }
+
+    fn price_book(self) -> bool {
+        matches!(self, Scope::Everything | Scope::Products(_))
+    }
+
+    /// Whether the page `kind` is rendered: for [`Scope::Products`], whether it shows
+    /// one of the products.
+    fn renders(self, kind: PageKind, listings: &[Vec<u32>], per_page: usize) -> bool {
+        let changed = match self {
+            Scope::Everything => return true,
+            Scope::Listings => return false,
+            Scope::Products(changed) => changed,
+        };
+        let shown = |index: usize| changed.binary_search(&index).is_ok();
+        match kind {
+            PageKind::Product(index) => shown(index),
+            PageKind::Category { index, page } => {
+                let per_page = per_page.max(1);
+                listings[index]
+                    .iter()
+                    .skip((page - 1) * per_page)
+                    .take(per_page)
+                    .any(|product| shown(*product as usize))
+            }
+            PageKind::Home => changed.iter().any(|index| *index < per_page),
+            _ => false,
+        }
+    }
+}
+
+fn render_scoped(
+    shop: &LoadedShop,
+    options: &RenderOptions,
+    sink: &dyn OutputSink,
+    previous: &PageFingerprints,
+    memo: &mut RenderMemo,
+    scope: Scope<'_>,
+) -> Result<Rendered, Diagnostics> {
     let started = Instant::now();
     let site_text = std::fs::read_to_string(shop.root.join("site.toml")).unwrap_or_default();
     let mut diagnostics = Diagnostics::new();
     let mut warnings = Diagnostics::new();
 
     let positions = selected_stores(shop, options, &mut diagnostics);
-    let themes = build_themes(shop, &positions, &site_text, &mut diagnostics);
+    let themes = if scope.everything() || memo.themes.is_empty() {
+        build_themes(shop, &positions, &site_text, &mut diagnostics)
+    } else {
+        std::mem::take(&mut memo.themes)
+    };
     tracing::debug!(millis = started.elapsed().as_millis(), "themes built");
 
     for (kind, target, span) in menu_problems(&shop.catalogue, &shop.settings.menu) {
@@ -167,8 +357,35 @@ pub fn render_shop_incremental(
         let Some(theme) = themes.get(store.theme.get_ref()) else {
             continue;
         };
-        match prepare_store(shop, position, theme, &site_text, options, &mut warnings) {
-            Ok(prepared) => stores.push(prepared),
+        let changed = match scope {
+            Scope::Everything => None,
+            Scope::Products(changed) => Some(changed),
+            Scope::Listings => Some(&[][..]),
+        };
+        let kept = memo.stores.remove(&position);
+        let (reuse, price_book) = match (changed, kept) {
+            (Some(changed), Some(kept)) => (
+                Some(store::Reuse {
+                    prices: kept.prices,
+                    listings: kept.listings,
+                    changed,
+                }),
+                kept.price_book,
+            ),
+            _ => (None, None),
+        };
+        let prepared = prepare_store(
+            shop,
+            position,
+            theme,
+            &site_text,
+            options,
+            &mut warnings,
+            reuse,
+            scope,
+        );
+        match prepared {
+            Ok(prepared) => stores.push((position, prepared, Mutex::new(price_book))),
             Err(errors) => diagnostics.extend(errors),
         }
     }
@@ -180,22 +397,63 @@ pub fn render_shop_incremental(
         return Err(sorted_unique(diagnostics));
     }
 
-    let digests = timed_debug("catalogue digested", || CatalogueDigests::new(&shop.catalogue));
+    let digests = match (scope, memo.digests.take()) {
+        (Scope::Products(changed), Some(mut digests)) => {
+            digests.update_products(&shop.catalogue, changed);
+            digests
+        }
+        (Scope::Listings, Some(digests)) => digests,
+        _ => timed_debug("catalogue digested", || CatalogueDigests::new(&shop.catalogue)),
+    };
+    let slices: Vec<Vec<Slice>> = stores
+        .iter()
+        .map(|(_, prepared, _)| build_slices(prepared, options))
+        .collect();
+    let slice_digests: HashMap<usize, Vec<Fingerprint>> = stores
+        .iter()
+        .zip(&slices)
+        .map(|((position, _, _), slices)| (*position, slices.iter().map(|slice| slice.digest).collect()))
+        .collect();
+    // What every page shares (menu, category tree, content pages…) may show the
+    // changed products: then every page must be rendered again.
+    if matches!(scope, Scope::Products(_)) && slice_digests != memo.slices {
+        *memo = RenderMemo::default();
+        return Ok(Rendered::NeedsFull);
+    }
+
     let failures = Failures::default();
     let mut fingerprints = PageFingerprints::default();
     let mut reports = Vec::with_capacity(stores.len());
-    for prepared in &stores {
+    for ((_, prepared, price_book), slices) in stores.iter().zip(&slices) {
         let target = Target {
             sink,
             previous,
             site_text: &site_text,
             digests: &digests,
         };
-        let (report, store_fingerprints) = render_store(prepared, options, &target, &failures);
+        let (report, store_fingerprints) =
+            render_store(prepared, options, &target, &failures, scope, slices, price_book);
         reports.push(report);
         fingerprints.0.extend(store_fingerprints);
     }
     tracing::debug!(millis = started.elapsed().as_millis(), "pages and files written");
+
+    for (position, prepared, price_book) in stores {
+        let price_book = price_book
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        memo.stores.insert(
+            position,
+            StoreMemo {
+                prices: prepared.data.prices,
+                listings: prepared.data.listings,
+                price_book,
+            },
+        );
+    }
+    memo.digests = Some(digests);
+    memo.themes = themes;
+    memo.slices = slice_digests;
 
     let errors = failures.into_diagnostics();
     if !errors.is_empty() {
@@ -205,14 +463,18 @@ pub fn render_shop_incremental(
         stores: reports,
         warnings: sorted_unique(warnings).0,
     };
-    Ok((report, fingerprints))
+    Ok(Rendered::Done(report, fingerprints))
 }
 
 /// Runs `step` and logs its duration at debug level.
 fn timed_debug<T>(step: &'static str, run: impl FnOnce() -> T) -> T {
     let started = Instant::now();
     let result = run();
-    tracing::debug!(millis = started.elapsed().as_millis(), "{step}");
+    tracing::debug!(
+        millis = started.elapsed().as_millis(),
+        resident_mib = crate::build::resident_mib(),
+        "{step}"
+    );
     result
 }
 
@@ -351,6 +613,7 @@ fn build_theme(shop: &LoadedShop, name: &str) -> Result<Option<ThemeBuild>, Diag
 
 /// Checks a store's theme settings, prices its catalogue, plans its pages and
 /// checks that no two outputs share a path.
+#[allow(clippy::too_many_arguments)]
 fn prepare_store<'a>(
     shop: &'a LoadedShop,
     position: usize,
@@ -358,6 +621,8 @@ fn prepare_store<'a>(
     site_text: &str,
     options: &RenderOptions,
     warnings: &mut Diagnostics,
+    reuse: Option<store::Reuse<'_>>,
+    scope: Scope<'_>,
 ) -> Result<StoreRender<'a>, Diagnostics> {
     let store = &shop.settings.stores[position];
     let mut diagnostics = Diagnostics::new();
@@ -372,7 +637,7 @@ fn prepare_store<'a>(
     .map_err(|errors| diagnostics.extend(errors))
     .unwrap_or_default();
 
-    let mut data = StoreData::prepare(shop, position, warnings)?;
+    let mut data = StoreData::prepare(shop, position, warnings, reuse)?;
     data.consent = StoreConsent::prepare(&data, &theme.files, &theme.strings)
         .map_err(|errors| diagnostics.extend(errors))
         .ok()
@@ -382,8 +647,12 @@ fn prepare_store<'a>(
         .ok();
 
     let (jobs, sitemap_pages) = plan_jobs(&data);
-    check_templates(&data, theme, &jobs, &mut diagnostics);
-    check_conflicts(&data, theme, &jobs, sitemap_pages.len(), &mut diagnostics);
+    // A partial render follows a full one of the same pages and templates, which
+    // found these problems already.
+    if scope.everything() {
+        check_templates(&data, theme, &jobs, &mut diagnostics);
+        check_conflicts(&data, theme, &jobs, sitemap_pages.len(), &mut diagnostics);
+    }
 
     match manifest {
         Some(manifest) if diagnostics.is_empty() => Ok(StoreRender {
@@ -743,12 +1012,14 @@ fn render_store(
     options: &RenderOptions,
     target: &Target<'_>,
     failures: &Failures,
+    scope: Scope<'_>,
+    slices: &[Slice],
+    price_book: &Mutex<Option<manifest::PriceBookBlocks>>,
 ) -> (StoreReport, Vec<(String, Fingerprint)>) {
     let started = Instant::now();
     let sink = target.sink;
     let data = &prepared.data;
     let store_id = data.id();
-    let slices = build_slices(prepared, options);
     let currencies = data.routes.currencies.len();
     let inputs = StoreInputs {
         store: store_digest(
@@ -780,9 +1051,11 @@ fn render_store(
         }
     };
 
+    let per_page = data.shop.settings.build.products_per_page;
     let fingerprints: Vec<(String, Fingerprint)> = prepared
         .jobs
         .par_iter()
+        .filter(|job| scope.renders(job.kind, &data.listings, per_page))
         .map(|job| {
             let slice = job.locale * currencies + job.currency;
             let template = template_of(data.catalogue(), job.kind);
@@ -791,7 +1064,7 @@ fn render_store(
                 .path(data.catalogue(), job.kind, job.locale, job.currency);
             let file = format!("{store_id}/{}", Routes::file_of(&path));
             let fingerprint = inputs.page(job.kind, slice, template, &file);
-            let unchanged = target.previous.get(&file) == Some(&fingerprint);
+            let unchanged = scope.everything() && target.previous.get(&file) == Some(&fingerprint);
             if unchanged && keep(sink, &file) {
                 files.fetch_add(1, Ordering::Relaxed);
                 pages.fetch_add(1, Ordering::Relaxed);
@@ -809,14 +1082,44 @@ fn render_store(
     tracing::debug!(
         store = store_id,
         millis = started.elapsed().as_millis(),
+        resident_mib = crate::build::resident_mib(),
         kept,
-        rendered = prepared.jobs.len() - kept,
+        rendered = fingerprints.len() - kept,
         "pages written"
     );
 
-    for file in &prepared.theme.assets.files {
-        write(&file.path, &file.bytes);
+    if scope.everything() {
+        for file in &prepared.theme.assets.files {
+            write(&file.path, &file.bytes);
+        }
     }
+    if scope.listings() {
+        write_listings(prepared, sink, &write, failures, &files);
+    }
+    if scope.price_book() {
+        write_price_book(prepared, options, &write, failures, scope, price_book);
+    }
+
+    let report = StoreReport {
+        store: store_id.to_owned(),
+        pages: pages.into_inner(),
+        files: files.into_inner(),
+        products: data.catalogue().products.len(),
+    };
+    (report, fingerprints)
+}
+
+/// Writes a store's sitemaps, `robots.txt` and feeds.
+fn write_listings(
+    prepared: &StoreRender<'_>,
+    sink: &dyn OutputSink,
+    write: &impl Fn(&str, &[u8]) -> bool,
+    failures: &Failures,
+    files: &AtomicUsize,
+) {
+    let started = Instant::now();
+    let data = &prepared.data;
+    let store_id = data.id();
     for (path, text) in seo::sitemaps(data, &prepared.sitemap_pages) {
         write(&path, text.as_bytes());
     }
@@ -827,6 +1130,7 @@ fn render_store(
         "sitemap written"
     );
 
+    let currencies = data.routes.currencies.len();
     let feeds: Vec<(usize, usize)> = (0..data.routes.locales.len())
         .flat_map(|locale| (0..currencies).map(move |currency| (locale, currency)))
         .collect();
@@ -853,30 +1157,46 @@ fn render_store(
         millis = started.elapsed().as_millis(),
         "feeds written"
     );
+}
 
-    match manifest::price_book_json(data, &options.build_id) {
+/// Writes a store's price book, manifest and consent policy. `price_book` holds
+/// the price book's blocks from the previous render of the store, if any, and
+/// receives this render's.
+fn write_price_book(
+    prepared: &StoreRender<'_>,
+    options: &RenderOptions,
+    write: &impl Fn(&str, &[u8]) -> bool,
+    failures: &Failures,
+    scope: Scope<'_>,
+    price_book: &Mutex<Option<manifest::PriceBookBlocks>>,
+) {
+    let started = Instant::now();
+    let data = &prepared.data;
+    let mut blocks = price_book.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let written = match (scope, blocks.take()) {
+        (Scope::Products(changed), Some(mut kept)) => kept.update(data, changed).map(|()| kept),
+        _ => manifest::PriceBookBlocks::new(data),
+    }
+    .and_then(|kept| {
+        let bytes = kept.json(data, &options.build_id)?;
+        *blocks = Some(kept);
+        Ok(bytes)
+    });
+    match written {
         Ok(bytes) => {
             write(PRICE_BOOK_PATH, &bytes);
         }
         Err(error) => failures.write_failed(PRICE_BOOK_PATH, &std::io::Error::other(error)),
     }
-    write_json(STORE_MANIFEST_PATH, &prepared.manifest, &write, failures);
+    write_json(STORE_MANIFEST_PATH, &prepared.manifest, write, failures);
     if let Some(consent) = &data.consent {
-        write_json(CONSENT_POLICY_PATH, &consent.policy, &write, failures);
+        write_json(CONSENT_POLICY_PATH, &consent.policy, write, failures);
     }
     tracing::debug!(
-        store = store_id,
+        store = data.id(),
         millis = started.elapsed().as_millis(),
         "price book written"
     );
-
-    let report = StoreReport {
-        store: store_id.to_owned(),
-        pages: pages.into_inner(),
-        files: files.into_inner(),
-        products: data.catalogue().products.len(),
-    };
-    (report, fingerprints)
 }
 
 /// Products per part of a streamed feed: each part is rendered in parallel, and
@@ -889,11 +1209,7 @@ fn feed_parts<'e>(env: PageEnv<'e, 'e>) -> impl Iterator<Item = Vec<u8>> + 'e {
     let products = env.data.catalogue().products.len();
     let items = (0..products).step_by(FEED_PART_PRODUCTS).map(move |start| {
         let end = (start + FEED_PART_PRODUCTS).min(products);
-        let items: Vec<String> = (start..end)
-            .into_par_iter()
-            .map(|index| seo::feed_items(env, index))
-            .collect();
-        items.concat().into_bytes()
+        seo::feed_items_range(env, start..end)
     });
     std::iter::once(seo::feed_head(env).into_bytes())
         .chain(items)

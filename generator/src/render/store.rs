@@ -34,6 +34,18 @@ pub struct ProductPrices {
     pub skus: Vec<SkuPrice>,
 }
 
+/// What [`StoreData::prepare`] can take from a previous render of the same store
+/// when some products changed without changing their categories.
+#[derive(Debug)]
+pub struct Reuse<'c> {
+    /// The prices of that render.
+    pub prices: Vec<ProductPrices>,
+    /// Its listings.
+    pub listings: Vec<Vec<u32>>,
+    /// The catalogue indices of the changed products.
+    pub changed: &'c [usize],
+}
+
 /// One store, ready to render.
 #[derive(Debug)]
 pub struct StoreData<'a> {
@@ -61,10 +73,14 @@ impl<'a> StoreData<'a> {
     /// Prices the catalogue for `store`. Problems that stop the build come back as
     /// errors; skus without a price in some currency are warnings, and are sold
     /// nowhere the price is missing.
+    ///
+    /// With `reuse`, only the products changed since a previous render of the same
+    /// store are priced again, and the warnings are theirs.
     pub fn prepare(
         shop: &'a LoadedShop,
         position: usize,
         warnings: &mut Diagnostics,
+        reuse: Option<Reuse<'_>>,
     ) -> Result<StoreData<'a>, Diagnostics> {
         let store = &shop.settings.stores[position];
         let settings = &shop.settings;
@@ -76,21 +92,42 @@ impl<'a> StoreData<'a> {
         );
         let list_includes_tax = settings.price_list(store.price_list.get_ref()).includes_tax;
 
-        let results: Vec<(ProductPrices, Vec<Diagnostic>, Vec<Diagnostic>)> = shop
-            .catalogue
-            .products
-            .par_iter()
-            .map(|product| price_product(shop, store, product, &routes))
-            .collect();
         let mut errors = Diagnostics::new();
-        let mut prices = Vec::with_capacity(results.len());
-        for (product_prices, product_errors, product_warnings) in results {
-            prices.push(product_prices);
-            errors.0.extend(product_errors);
-            warnings.0.extend(product_warnings);
-        }
+        let (reused_prices, reused_listings, changed) = match reuse {
+            Some(reuse) if reuse.prices.len() == shop.catalogue.products.len() => {
+                (Some(reuse.prices), Some(reuse.listings), reuse.changed)
+            }
+            _ => (None, None, &[][..]),
+        };
+        let prices = match reused_prices {
+            Some(mut prices) => {
+                for index in changed {
+                    let (product_prices, product_errors, product_warnings) =
+                        price_product(shop, store, &shop.catalogue.products[*index], &routes);
+                    prices[*index] = product_prices;
+                    errors.0.extend(product_errors);
+                    warnings.0.extend(product_warnings);
+                }
+                prices
+            }
+            None => {
+                let results: Vec<(ProductPrices, Vec<Diagnostic>, Vec<Diagnostic>)> = shop
+                    .catalogue
+                    .products
+                    .par_iter()
+                    .map(|product| price_product(shop, store, product, &routes))
+                    .collect();
+                let mut prices = Vec::with_capacity(results.len());
+                for (product_prices, product_errors, product_warnings) in results {
+                    prices.push(product_prices);
+                    errors.0.extend(product_errors);
+                    warnings.0.extend(product_warnings);
+                }
+                prices
+            }
+        };
 
-        let listings = listings(&shop.catalogue);
+        let listings = reused_listings.unwrap_or_else(|| listings(&shop.catalogue));
         let children = child_lists(&shop.catalogue);
         errors.into_result(StoreData {
             shop,

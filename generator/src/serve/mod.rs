@@ -69,7 +69,7 @@ pub fn serve(options: &ServeOptions, api: Option<ApiFactory>) -> Result<(), Comm
     let state = LiveState::new(lang);
 
     let mut rebuilder = Rebuilder::new(root.clone(), output.clone())?;
-    let first_build = rebuilder.rebuild(Rebuild::Reload);
+    let first_build = rebuilder.rebuild(Rebuild::Reload, &[]);
     let stores = rebuilder.store_ids();
     let build_ready = first_build.is_ok();
     match first_build {
@@ -194,7 +194,7 @@ fn store_port(first_port: u16, index: usize) -> Result<u16, CommandError> {
 
 /// How long the shop must stay quiet after an event before a rebuild starts:
 /// saving one file in an editor often makes several events.
-const DEBOUNCE: Duration = Duration::from_millis(150);
+const DEBOUNCE: Duration = Duration::from_millis(30);
 
 /// The maximum time a rebuild waits for a stream of events to stop.
 const MAX_DEBOUNCE: Duration = Duration::from_secs(2);
@@ -237,12 +237,18 @@ fn watch_loop(
         tracing::debug!(?changes, ?plan, "rebuilding");
 
         let had_problems = state.problems().is_some();
-        match rebuilder.rebuild(plan) {
+        match rebuilder.rebuild(plan, &paths) {
             Ok(summary) => {
+                if summary.written + summary.deleted > 0 || had_problems {
+                    state.reload();
+                }
                 print_rebuild(&summary, lang);
                 warn_if_stores_changed(served, &rebuilder.store_ids(), lang);
                 state.set_problems(None);
-                if summary.written + summary.deleted > 0 || had_problems {
+                // The sitemaps and feeds of a rebuild of a few products come after
+                // the reload: no page shows them.
+                if let Err(error) = rebuilder.finish() {
+                    report_failure(state, &error, lang);
                     state.reload();
                 }
             }

@@ -15,7 +15,7 @@ use crate::build::{build_id, timed};
 use crate::cli::CommandError;
 use crate::load::{self, LoadedShop};
 use crate::output::{OutputSink, checked_relative_path};
-use crate::render::{self, PageFingerprints, RenderOptions, RenderReport};
+use crate::render::{self, PageFingerprints, RenderMemo, RenderOptions, RenderReport};
 use crate::serve::changes::Rebuild;
 
 /// SHA-256 of a file's bytes.
@@ -154,6 +154,18 @@ impl OutputSink for ChangeSink<'_> {
     }
 }
 
+impl ChangeSink<'_> {
+    /// Returns the digest of every file rendered and the bytes of those that changed,
+    /// deleting nothing: for a render of part of the output.
+    fn into_rendered(self) -> (BTreeMap<String, FileDigest>, BTreeMap<String, Vec<u8>>) {
+        let rendered = self
+            .rendered
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        (rendered.digests, rendered.changed)
+    }
+}
+
 /// The difference between the output on disk and a new render.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputChanges {
@@ -185,6 +197,22 @@ impl OutputChanges {
         }
         Ok(())
     }
+}
+
+/// The id of a build that follows build `previous` after edits of `paths`: a digest
+/// of both, since hashing every input again would cost more than the rebuild.
+fn next_build_id(previous: &str, paths: &[PathBuf]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(previous.as_bytes());
+    for path in paths {
+        hasher.update(path.as_os_str().as_encoded_bytes());
+        hasher.update([0]);
+        match fs::read(path) {
+            Ok(bytes) => hasher.update(&bytes),
+            Err(_) => hasher.update(b"unreadable"),
+        }
+    }
+    hex::encode(&hasher.finalize()[..6])
 }
 
 fn write_replacing(target: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -222,18 +250,40 @@ pub struct RebuildSummary {
     pub deleted: usize,
     /// Time taken.
     pub elapsed: Duration,
+    /// Whether only the pages of some edited products were rendered, the sitemaps
+    /// and feeds being left for [`Rebuilder::finish`].
+    pub partial: bool,
 }
 
 /// The state kept between rebuilds: the loaded shop, reused when only theme files
 /// change, the index of the output folder, and the fingerprint of every page, so
 /// that a rebuild renders only the pages whose inputs changed.
-#[derive(Debug)]
 pub struct Rebuilder {
     root: PathBuf,
     output: PathBuf,
     shop: Option<LoadedShop>,
     index: OutputIndex,
     fingerprints: PageFingerprints,
+    /// What the last render computed, for a rebuild of a few products.
+    memo: RenderMemo,
+    /// The id of the last build.
+    build_id: String,
+    /// Whether the sitemaps and feeds still describe the catalogue before the last
+    /// rebuild of a few products: [`Rebuilder::finish`] writes them.
+    listings_stale: bool,
+}
+
+impl std::fmt::Debug for Rebuilder {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Rebuilder")
+            .field("root", &self.root)
+            .field("output", &self.output)
+            .field("build_id", &self.build_id)
+            .field("files", &self.index.len())
+            .field("listings_stale", &self.listings_stale)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Rebuilder {
@@ -247,6 +297,9 @@ impl Rebuilder {
             shop: None,
             index,
             fingerprints: PageFingerprints::default(),
+            memo: RenderMemo::default(),
+            build_id: String::new(),
+            listings_stale: false,
         })
     }
 
@@ -264,10 +317,128 @@ impl Rebuilder {
         }
     }
 
-    /// Renders the shop again and updates the output folder. Nothing is written
-    /// unless loading and rendering both succeed.
-    pub fn rebuild(&mut self, plan: Rebuild) -> Result<RebuildSummary, CommandError> {
+    /// Renders the shop again after changes to `paths` and updates the output
+    /// folder. Nothing is written unless loading and rendering both succeed.
+    ///
+    /// When every change is an edit of a product's own file that leaves its sku,
+    /// slugs, categories and variants as they were, only that file is read again and
+    /// only the pages showing the product are rendered, with each store's price
+    /// book; the sitemaps and feeds wait for [`Rebuilder::finish`], so the browser
+    /// can reload first. Any other change loads and renders the whole shop, keeping
+    /// the pages whose inputs did not change.
+    pub fn rebuild(&mut self, plan: Rebuild, paths: &[PathBuf]) -> Result<RebuildSummary, CommandError> {
         let started = Instant::now();
+        tracing::debug!(
+            paths = paths.len(),
+            partial_allowed = self.memo.allows_partial(),
+            "rebuild requested"
+        );
+        if plan == Rebuild::Reload
+            && !paths.is_empty()
+            && self.memo.allows_partial()
+            && let Some(shop) = self.shop.as_mut()
+            && let Some(changed) = load::patch_products(shop, paths)
+        {
+            match self.rebuild_products(&changed, paths, started) {
+                Ok(Some(summary)) => return Ok(summary),
+                // The patched shop is what a load would give: render it all.
+                Ok(None) => return self.rebuild_all(Rebuild::RenderOnly, started),
+                Err(error) => {
+                    // The full rebuild below reports the problem with its context.
+                    tracing::debug!(
+                        ?error,
+                        "the rebuild of changed products failed; rebuilding everything"
+                    );
+                    self.shop = None;
+                }
+            }
+        }
+        self.rebuild_all(plan, started)
+    }
+
+    /// Writes the sitemaps and feeds that the last rebuild of a few products left
+    /// out; does nothing after any other rebuild. Returns the number of files
+    /// written.
+    pub fn finish(&mut self) -> Result<usize, CommandError> {
+        if !self.listings_stale {
+            return Ok(0);
+        }
+        let Some(shop) = self.shop.as_ref() else {
+            return Ok(0);
+        };
+        let sink = ChangeSink::new(&self.index);
+        let options = RenderOptions {
+            build_id: self.build_id.clone(),
+            stores: Vec::new(),
+        };
+        timed("render listings", || {
+            render::render_listings(shop, &options, &sink, &mut self.memo)
+        })?;
+        self.listings_stale = false;
+        let (digests, changed) = sink.into_rendered();
+        self.write_partial(digests, &changed)?;
+        Ok(changed.len())
+    }
+
+    /// Renders the pages of the products at `changed`, already replaced in the shop.
+    fn rebuild_products(
+        &mut self,
+        changed: &[usize],
+        paths: &[PathBuf],
+        started: Instant,
+    ) -> Result<Option<RebuildSummary>, CommandError> {
+        let Some(shop) = self.shop.as_ref() else {
+            return Ok(None);
+        };
+        let build_id = next_build_id(&self.build_id, paths);
+        let options = RenderOptions {
+            build_id: build_id.clone(),
+            stores: Vec::new(),
+        };
+        let sink = ChangeSink::new(&self.index);
+        let rendered = timed("render products", || {
+            render::render_products(shop, &options, &sink, &mut self.memo, changed)
+        })?;
+        let render::Rendered::Done(report, fingerprints) = rendered else {
+            return Ok(None);
+        };
+        let (digests, written) = sink.into_rendered();
+        self.write_partial(digests, &written)?;
+        self.fingerprints.0.extend(fingerprints.0);
+        self.build_id = build_id.clone();
+        self.listings_stale = true;
+        Ok(Some(RebuildSummary {
+            build_id,
+            report,
+            written: written.len(),
+            deleted: 0,
+            elapsed: started.elapsed(),
+            partial: true,
+        }))
+    }
+
+    /// Writes the files of a partial render and records them in the index.
+    fn write_partial(
+        &mut self,
+        digests: BTreeMap<String, FileDigest>,
+        changed: &BTreeMap<String, Vec<u8>>,
+    ) -> Result<(), CommandError> {
+        for (path, bytes) in changed {
+            let target = self.output.join(path);
+            if let Err(error) = write_replacing(&target, bytes) {
+                // Part of the changes may be on disk: index what is really there, and
+                // let the next rebuild render everything.
+                self.index = OutputIndex::scan(&self.output).unwrap_or_default();
+                self.fingerprints = PageFingerprints::default();
+                self.memo = RenderMemo::default();
+                return Err(CommandError::io("io-write-failed", &target, &error));
+            }
+        }
+        self.index.0.extend(digests);
+        Ok(())
+    }
+
+    fn rebuild_all(&mut self, plan: Rebuild, started: Instant) -> Result<RebuildSummary, CommandError> {
         // A failed load leaves no shop, so the next rebuild loads again whatever
         // changed.
         let shop = match self.shop.take() {
@@ -286,7 +457,7 @@ impl Rebuilder {
             stores: Vec::new(),
         };
         let (report, fingerprints) = timed("render", || {
-            render::render_shop_incremental(shop, &options, &sink, &self.fingerprints)
+            render::render_shop_memo(shop, &options, &sink, &self.fingerprints, &mut self.memo)
         })?;
         let changes = sink.into_changes();
 
@@ -299,6 +470,8 @@ impl Rebuilder {
         }
         self.index = changes.index;
         self.fingerprints = fingerprints;
+        self.build_id.clone_from(&build_id);
+        self.listings_stale = false;
 
         Ok(RebuildSummary {
             build_id,
@@ -306,6 +479,7 @@ impl Rebuilder {
             written: changes.changed.len(),
             deleted: changes.deleted.len(),
             elapsed: started.elapsed(),
+            partial: false,
         })
     }
 }

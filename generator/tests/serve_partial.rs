@@ -1,0 +1,299 @@
+//! Rebuilds of `serve` after edits of one product: when the edit keeps the
+//! product's sku, slugs, categories and variants, only that file is read again and
+//! only the pages showing the product are rendered; the sitemaps and feeds follow
+//! in `finish`. Either way, the output must then equal a full build of the edited
+//! shop, except for the build id.
+//!
+//! The shop is a copy of the minimal fixture whose `plain` theme no longer prints the
+//! build id: a theme that prints it gets full rebuilds only.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use generator::build::{BuildOptions, build};
+use generator::messages::Lang;
+use generator::serve::changes::Rebuild;
+use generator::serve::sync::{RebuildSummary, Rebuilder};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/fixtures")
+        .join(name)
+}
+
+fn copy_tree(source: &Path, target: &Path) {
+    for entry in walkdir::WalkDir::new(source) {
+        let entry = entry.expect("readable fixture");
+        let relative = entry.path().strip_prefix(source).expect("inside the fixture");
+        let destination = target.join(relative);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&destination).expect("create folder");
+        } else {
+            fs::copy(entry.path(), &destination).expect("copy file");
+        }
+    }
+}
+
+/// A copy of the minimal fixture; without the build id in its templates when
+/// `hide_build_id`.
+fn shop(hide_build_id: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_tree(&fixture("minimal"), dir.path());
+    if hide_build_id {
+        let base = dir.path().join("themes/plain/templates/base.html");
+        let text = fs::read_to_string(&base).expect("base.html");
+        let without: String = text
+            .lines()
+            .filter(|line| !line.contains("build_id"))
+            .map(|line| format!("{line}\n"))
+            .collect();
+        assert_ne!(without, text, "base.html should print the build id");
+        fs::write(&base, without).expect("write base.html");
+    }
+    dir
+}
+
+/// Reads every file under `dir`, by path relative to it, with `build_id` replaced
+/// by a placeholder: a rebuild of a few products does not hash every input again,
+/// so its id differs from a full build's.
+fn tree(dir: &Path, build_id: &str) -> BTreeMap<String, String> {
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.expect("readable output");
+        if entry.file_type().is_file() {
+            let relative = entry.path().strip_prefix(dir).expect("inside the output");
+            let bytes = fs::read(entry.path()).expect("read output");
+            let text = String::from_utf8_lossy(&bytes).replace(build_id, "BUILD");
+            files.insert(relative.to_string_lossy().into_owned(), text);
+        }
+    }
+    files
+}
+
+/// Asserts that `root/public`, written by the rebuilder, equals a full build of a
+/// copy of `root`'s inputs, naming the first differing file.
+fn assert_same_as_full_build(root: &Path, build_id: &str) {
+    let copy = tempfile::tempdir().expect("temp dir");
+    for name in ["site.toml", "content", "static", "themes"] {
+        let source = root.join(name);
+        if source.is_dir() {
+            copy_tree(&source, &copy.path().join(name));
+        } else if source.is_file() {
+            fs::copy(&source, copy.path().join(name)).expect("copy");
+        }
+    }
+    let options = BuildOptions {
+        root: copy.path().to_path_buf(),
+        output: copy.path().join("public"),
+        stores: Vec::new(),
+        lang: Lang::En,
+    };
+    let full = build(&options).unwrap_or_else(|error| panic!("build failed: {error:?}"));
+    let expected = tree(&copy.path().join("public"), &full.build_id);
+    let served = tree(&root.join("public"), build_id);
+    let expected_paths: Vec<&String> = expected.keys().collect();
+    let served_paths: Vec<&String> = served.keys().collect();
+    assert_eq!(served_paths, expected_paths, "the rebuilds wrote other files");
+    for (path, text) in &expected {
+        assert!(
+            served[path] == *text,
+            "{path} differs from a full build:\n--- served\n{}\n--- full\n{text}",
+            served[path]
+        );
+    }
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
+    assert!(text.contains(from), "{} lacks `{from}`", path.display());
+    fs::write(path, text.replacen(from, to, 1)).expect("write");
+}
+
+fn started(root: &Path) -> (Rebuilder, RebuildSummary) {
+    let mut rebuilder = Rebuilder::new(root.to_path_buf(), root.join("public")).expect("rebuilder");
+    let first = rebuilder
+        .rebuild(Rebuild::Reload, &[])
+        .unwrap_or_else(|error| panic!("first build failed: {error:?}"));
+    assert!(!first.partial);
+    (rebuilder, first)
+}
+
+const TEAPOT: &str = "content/products/theiere.md";
+const TEAPOT_PAGE: &str = "public/fr/fr/produits/theiere-en-fonte/index.html";
+const TEA: &str = "content/products/the-vert.md";
+const TEA_PAGE: &str = "public/fr/fr/produits/the-vert-sencha/index.html";
+
+#[test]
+fn product_edit_renders_its_pages_then_listings() {
+    let shop = shop(true);
+    let root = shop.path();
+    let (mut rebuilder, _) = started(root);
+    let feed = root.join("public/fr/feeds/fr-eur.xml");
+    let feed_before = fs::read(&feed).expect("feed");
+
+    // Title, price and body change. The slug, made from the title until now, is
+    // written out so that it stays; sku, categories and variants stay too.
+    edit(
+        &root.join(TEA),
+        "title = \"Thé vert sencha\"",
+        "title = \"Thé vert sencha de printemps\"\nslug = \"the-vert-sencha\"",
+    );
+    edit(&root.join(TEA), "price = \"8.50\"", "price = \"9.20\"");
+    let text = fs::read_to_string(root.join(TEA)).expect("tea");
+    fs::write(root.join(TEA), format!("{text}Récolté en avril.\n")).expect("write");
+    let summary = rebuilder
+        .rebuild(Rebuild::Reload, &[root.join(TEA)])
+        .unwrap_or_else(|error| panic!("rebuild failed: {error:?}"));
+    assert!(summary.partial, "an edit of one product renders only its pages");
+    assert_eq!(summary.deleted, 0);
+    let page = fs::read_to_string(root.join(TEA_PAGE)).expect("tea page");
+    assert!(
+        page.contains("de printemps"),
+        "the product page shows the new title"
+    );
+    assert!(
+        page.contains("Récolté en avril"),
+        "the product page shows the new body"
+    );
+    assert!(
+        page.contains("9,20"),
+        "the product page shows the new price:\n{page}"
+    );
+    let listing = fs::read_to_string(root.join("public/fr/fr/rayons/le-the/index.html")).expect("listing");
+    assert!(
+        listing.contains("de printemps"),
+        "the category page shows the new title"
+    );
+    // The feeds are written by `finish`, after the browser reloads.
+    assert_eq!(
+        fs::read(&feed).expect("feed"),
+        feed_before,
+        "feeds wait for finish"
+    );
+    let finished = rebuilder.finish().expect("finish");
+    assert!(finished > 0, "the feeds are written");
+    assert_ne!(fs::read(&feed).expect("feed"), feed_before);
+    assert_eq!(rebuilder.finish().expect("second finish"), 0);
+    assert_same_as_full_build(root, &summary.build_id);
+
+    // A price change of a product named in the menu leaves the menu as it was.
+    edit(&root.join(TEAPOT), "price = 59.90", "price = 64.50");
+    let summary = rebuilder
+        .rebuild(Rebuild::Reload, &[root.join(TEAPOT)])
+        .expect("rebuild");
+    assert!(summary.partial);
+    rebuilder.finish().expect("finish");
+    assert_same_as_full_build(root, &summary.build_id);
+}
+
+#[test]
+fn slug_or_category_edit_rebuilds_everything() {
+    let shop = shop(true);
+    let root = shop.path();
+    let (mut rebuilder, _) = started(root);
+
+    // A new title without an explicit slug gives a new slug: other pages link to it.
+    edit(
+        &root.join(TEAPOT),
+        "title = \"Théière en fonte\"",
+        "title = \"Théière noire\"",
+    );
+    let summary = rebuilder
+        .rebuild(Rebuild::Reload, &[root.join(TEAPOT)])
+        .expect("rebuild");
+    assert!(!summary.partial, "a new slug needs a full rebuild");
+    assert!(summary.deleted > 0, "the old page is deleted");
+    assert!(!root.join(TEAPOT_PAGE).exists());
+    assert_same_as_full_build(root, &summary.build_id);
+
+    // The menu shows this product's title: every page changes.
+    edit(
+        &root.join(TEAPOT),
+        "title = \"Théière noire\"",
+        "title = \"Théière noire\"\nslug = \"theiere-noire\"",
+    );
+    let summary = rebuilder
+        .rebuild(Rebuild::Reload, &[root.join(TEAPOT)])
+        .expect("rebuild");
+    assert!(
+        summary.partial,
+        "writing out the slug it had changes nothing else"
+    );
+    rebuilder.finish().expect("finish");
+    edit(
+        &root.join(TEAPOT),
+        "title = \"Théière noire\"",
+        "title = \"Théière grise\"",
+    );
+    let summary = rebuilder
+        .rebuild(Rebuild::Reload, &[root.join(TEAPOT)])
+        .expect("rebuild");
+    assert!(!summary.partial, "the menu shows the new title");
+    assert_same_as_full_build(root, &summary.build_id);
+
+    edit(
+        &root.join(TEAPOT),
+        "categories = [\"the\"]",
+        "categories = [\"cuisine\"]",
+    );
+    let summary = rebuilder
+        .rebuild(Rebuild::Reload, &[root.join(TEAPOT)])
+        .expect("rebuild");
+    assert!(!summary.partial, "a new category needs a full rebuild");
+    assert_same_as_full_build(root, &summary.build_id);
+}
+
+#[test]
+fn translated_product_and_build_id_themes_rebuild_everything() {
+    let shop = shop(true);
+    let root = shop.path();
+    let (mut rebuilder, _) = started(root);
+    // This product has an English translation file, which its texts merge.
+    let cup = root.join("content/products/tasses/tasse-gres.md");
+    let text = fs::read_to_string(&cup).expect("cup");
+    fs::write(&cup, format!("{text}\nUne phrase de plus.\n")).expect("write");
+    let summary = rebuilder.rebuild(Rebuild::Reload, &[cup]).expect("rebuild");
+    assert!(!summary.partial);
+    assert_same_as_full_build(root, &summary.build_id);
+
+    // A theme that prints the build id on every page gets full rebuilds.
+    let shop = self::shop(false);
+    let root = shop.path();
+    let (mut rebuilder, _) = started(root);
+    edit(&root.join(TEAPOT), "price = 59.90", "price = 64.50");
+    let summary = rebuilder
+        .rebuild(Rebuild::Reload, &[root.join(TEAPOT)])
+        .expect("rebuild");
+    assert!(!summary.partial, "pages printing the build id are all rendered");
+}
+
+#[test]
+fn broken_edit_keeps_the_last_build_then_recovers() {
+    let shop = shop(true);
+    let root = shop.path();
+    let (mut rebuilder, _) = started(root);
+    let before = fs::read(root.join(TEAPOT_PAGE)).expect("page");
+
+    edit(&root.join(TEAPOT), "price = 59.90", "price = \"cinquante\"");
+    let error = rebuilder
+        .rebuild(Rebuild::Reload, &[root.join(TEAPOT)])
+        .expect_err("a bad price fails the rebuild");
+    let text = error.render(Lang::En);
+    assert!(text.contains("content/products/theiere.md"), "{text}");
+    assert_eq!(fs::read(root.join(TEAPOT_PAGE)).expect("page"), before);
+
+    edit(&root.join(TEAPOT), "price = \"cinquante\"", "price = 61.00");
+    let summary = rebuilder
+        .rebuild(Rebuild::Reload, &[root.join(TEAPOT)])
+        .expect("rebuild after the fix");
+    assert!(!summary.partial, "after a failure the shop is loaded again");
+    // Now that the shop is loaded, the next edit takes the short way again.
+    edit(&root.join(TEAPOT), "price = 61.00", "price = 62.00");
+    let summary = rebuilder
+        .rebuild(Rebuild::Reload, &[root.join(TEAPOT)])
+        .expect("rebuild");
+    assert!(summary.partial);
+    rebuilder.finish().expect("finish");
+    assert_same_as_full_build(root, &summary.build_id);
+}
