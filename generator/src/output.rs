@@ -26,6 +26,13 @@ pub trait OutputSink: Sync {
         Ok(false)
     }
 
+    /// Stores one file given as an owned buffer, such as the price book of a large
+    /// catalogue; sinks that keep the bytes take the buffer without a copy. This
+    /// default calls [`OutputSink::write`].
+    fn write_owned(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        self.write(path, &bytes)
+    }
+
     /// Stores one file given in parts, for files too large to build in memory at
     /// once, such as the product feed of a large catalogue. This default joins the
     /// parts and calls [`OutputSink::write`]; sinks that write to disk stream them.

@@ -196,6 +196,10 @@ fn store_port(first_port: u16, index: usize) -> Result<u16, CommandError> {
 /// saving one file in an editor often makes several events.
 const DEBOUNCE: Duration = Duration::from_millis(30);
 
+/// How long the shop must stay quiet after a rebuild of a few products before the
+/// sitemaps and feeds are written.
+const FINISH_DELAY: Duration = Duration::from_millis(500);
+
 /// The maximum time a rebuild waits for a stream of events to stop.
 const MAX_DEBOUNCE: Duration = Duration::from_secs(2);
 
@@ -229,7 +233,28 @@ fn watch_loop(
     events: &mpsc::Receiver<notify::Result<notify::Event>>,
 ) {
     let lang = state.lang();
-    while let Some(paths) = next_batch(events) {
+    loop {
+        // After a rebuild of a few products, the sitemaps and feeds wait until the
+        // shop has been quiet for a moment: a series of quick edits then reloads
+        // the browser after each one without waiting for them.
+        let first = if rebuilder.listings_stale() {
+            match events.recv_timeout(FINISH_DELAY) {
+                Ok(event) => Some(event),
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if let Err(error) = rebuilder.finish() {
+                        report_failure(state, &error, lang);
+                        state.reload();
+                    }
+                    continue;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => return,
+            }
+        } else {
+            None
+        };
+        let Some(paths) = next_batch(events, first) else {
+            return;
+        };
         let changes = ChangeSet::from_paths(root, paths.iter().map(PathBuf::as_path));
         let Some(plan) = changes.rebuild() else {
             continue;
@@ -245,12 +270,6 @@ fn watch_loop(
                 print_rebuild(&summary, lang);
                 warn_if_stores_changed(served, &rebuilder.store_ids(), lang);
                 state.set_problems(None);
-                // The sitemaps and feeds of a rebuild of a few products come after
-                // the reload: no page shows them.
-                if let Err(error) = rebuilder.finish() {
-                    report_failure(state, &error, lang);
-                    state.reload();
-                }
             }
             Err(error) => {
                 report_failure(state, &error, lang);
@@ -260,11 +279,18 @@ fn watch_loop(
     }
 }
 
-/// Waits for the next batch of events: the first one, then every event until the
-/// shop has been quiet for [`DEBOUNCE`]. Returns `None` when the watcher is gone.
-fn next_batch(events: &mpsc::Receiver<notify::Result<notify::Event>>) -> Option<Vec<PathBuf>> {
+/// Waits for the next batch of events: the first one (unless given), then every
+/// event until the shop has been quiet for [`DEBOUNCE`]. Returns `None` when the
+/// watcher is gone.
+fn next_batch(
+    events: &mpsc::Receiver<notify::Result<notify::Event>>,
+    first: Option<notify::Result<notify::Event>>,
+) -> Option<Vec<PathBuf>> {
     let mut paths = Vec::new();
-    let first = events.recv().ok()?;
+    let first = match first {
+        Some(first) => first,
+        None => events.recv().ok()?,
+    };
     collect_paths(first, &mut paths);
 
     let started = Instant::now();

@@ -18,11 +18,13 @@ use crate::output::{OutputSink, checked_relative_path};
 use crate::render::{self, PageFingerprints, RenderMemo, RenderOptions, RenderReport};
 use crate::serve::changes::Rebuild;
 
-/// SHA-256 of a file's bytes.
-type FileDigest = [u8; 32];
+/// XXH3-128 of a file's bytes: the index only tells a changed file from an
+/// unchanged one, so a fast non-cryptographic hash does, and `serve` hashes every
+/// file it renders.
+type FileDigest = u128;
 
 fn digest(bytes: &[u8]) -> FileDigest {
-    Sha256::digest(bytes).into()
+    xxhash_rust::xxh3::xxh3_128(bytes)
 }
 
 /// The digest of every file in the output folder, by path relative to it with `/`
@@ -123,10 +125,10 @@ impl<'a> ChangeSink<'a> {
     }
 }
 
-impl OutputSink for ChangeSink<'_> {
-    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
-        checked_relative_path(path)?;
-        let file_digest = digest(bytes);
+impl ChangeSink<'_> {
+    /// Records a file, keeping `bytes()` only when its digest differs from the
+    /// index's.
+    fn record(&self, path: &str, file_digest: FileDigest, bytes: impl FnOnce() -> Vec<u8>) {
         let unchanged = self.previous.0.get(path) == Some(&file_digest);
         let mut rendered = self
             .rendered
@@ -134,8 +136,21 @@ impl OutputSink for ChangeSink<'_> {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         rendered.digests.insert(path.to_owned(), file_digest);
         if !unchanged {
-            rendered.changed.insert(path.to_owned(), bytes.to_vec());
+            rendered.changed.insert(path.to_owned(), bytes());
         }
+    }
+}
+
+impl OutputSink for ChangeSink<'_> {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        checked_relative_path(path)?;
+        self.record(path, digest(bytes), || bytes.to_vec());
+        Ok(())
+    }
+
+    fn write_owned(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
+        checked_relative_path(path)?;
+        self.record(path, digest(&bytes), || bytes);
         Ok(())
     }
 
@@ -354,6 +369,11 @@ impl Rebuilder {
             }
         }
         self.rebuild_all(plan, started)
+    }
+
+    /// Whether the sitemaps and feeds wait for [`Rebuilder::finish`].
+    pub fn listings_stale(&self) -> bool {
+        self.listings_stale
     }
 
     /// Writes the sitemaps and feeds that the last rebuild of a few products left
