@@ -27,7 +27,7 @@ const RACY_NANOS: i128 = 2_000_000_000;
 /// SHA-256 of a file's bytes.
 pub type FileDigest = [u8; 32];
 
-/// What is known of one file: size, modification time in nanoseconds since the
+/// The record of one file: size, modification time in nanoseconds since the
 /// epoch, digest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Record {

@@ -1,4 +1,4 @@
-//! Rebuilds of `serve` after edits of one product: when the edit keeps the
+//! Rebuilds of `serve` after edits of one product. When the edit keeps the
 //! product's sku, slugs, categories and variants, only that file is read again and
 //! only the pages showing the product are rendered; the sitemaps and feeds follow
 //! in `finish`. Either way, the output must then equal a full build of the edited
@@ -35,7 +35,7 @@ fn copy_tree(source: &Path, target: &Path) {
     }
 }
 
-/// A copy of the minimal fixture; without the build id in its templates when
+/// Copies the minimal fixture, and removes the build id from its templates when
 /// `hide_build_id`.
 fn shop(hide_build_id: bool) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -111,11 +111,14 @@ pub fn load_shop_counted(root: &Path, counts: &LoadCounts) -> Result<LoadedShop,
 
 /// Applies edits of product files to a shop already loaded, without loading it
 /// again: `serve` calls it so that a change to one product of a large catalogue
-/// costs one file's parse. `paths` are the changed files. Returns the catalogue
-/// indices of the products replaced, or `None` when some change needs a full load:
-/// a file that is not a product's own Markdown file, one with any problem, or an
-/// edit that changes what other products or pages see of it (sku, slug, categories,
-/// variants' skus, publication) or that a translation completes.
+/// costs one file's parse. `paths` are the changed files.
+///
+/// Returns the catalogue indices of the products replaced, or `None` when some
+/// change needs a full load. That is the case of a file that is not a product's
+/// own Markdown file or that has any problem. It is also the case of an edit that
+/// changes what other products or pages see of the product (sku, slug,
+/// categories, variants' skus, publication), and of a product that a translation
+/// completes.
 pub fn patch_products(shop: &mut LoadedShop, paths: &[PathBuf]) -> Option<Vec<usize>> {
     let context = Context {
         root: &shop.root,
@@ -141,6 +144,7 @@ pub fn patch_products(shop: &mut LoadedShop, paths: &[PathBuf]) -> Option<Vec<us
     }
     canonical.sort();
     canonical.dedup();
+
     let mut replacements = Vec::with_capacity(canonical.len());
     for path in &canonical {
         let file = files::content_file(&root, path)?;
@@ -182,6 +186,7 @@ pub fn patch_products(shop: &mut LoadedShop, paths: &[PathBuf]) -> Option<Vec<us
         }
         replacements.push((index, new));
     }
+
     let mut indices = Vec::with_capacity(replacements.len());
     for (index, product) in replacements {
         shop.catalogue.products[index] = product;

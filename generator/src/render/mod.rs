@@ -147,10 +147,10 @@ pub fn render_shop_incremental(
     render_scoped(shop, options, sink, previous, &mut memo, Scope::Everything).map(Rendered::done)
 }
 
-/// What a render computed that a later render of the same shop can reuse when only
-/// some products changed: the built themes, each store's prices and the catalogue's
-/// digests. It owns all of it, so `serve` keeps it between rebuilds while it edits
-/// the catalogue.
+/// The results of a render that a later render of the same shop can reuse when
+/// only some products changed: the built themes, each store's prices, listings and
+/// price book, and the catalogue's digests. It owns all of it, so `serve` keeps it
+/// between rebuilds while it edits the catalogue.
 #[derive(Default)]
 pub struct RenderMemo {
     themes: HashMap<String, ThemeBuild>,
@@ -161,7 +161,7 @@ pub struct RenderMemo {
     slices: HashMap<usize, Vec<Fingerprint>>,
 }
 
-/// What [`RenderMemo`] keeps of one store.
+/// The part of a [`RenderMemo`] that belongs to one store.
 #[derive(Debug)]
 struct StoreMemo {
     prices: Vec<store::ProductPrices>,
@@ -181,7 +181,7 @@ pub enum Rendered {
 }
 
 impl Rendered {
-    /// The report and fingerprints of a render that cannot need a full one.
+    /// Returns the report and fingerprints of a render that cannot need a full one.
     fn done(self) -> (RenderReport, PageFingerprints) {
         match self {
             Rendered::Done(report, fingerprints) => (report, fingerprints),

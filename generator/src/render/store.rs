@@ -34,8 +34,8 @@ pub struct ProductPrices {
     pub skus: Vec<SkuPrice>,
 }
 
-/// What [`StoreData::prepare`] can take from a previous render of the same store
-/// when some products changed without changing their categories.
+/// The data [`StoreData::prepare`] can take from a previous render of the same
+/// store when some products changed without changing their categories.
 #[derive(Debug)]
 pub struct Reuse<'c> {
     /// The prices of that render.

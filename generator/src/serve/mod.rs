@@ -22,7 +22,7 @@ use crate::build::{require_site_toml, store_lines};
 use crate::cli::CommandError;
 use crate::messages::Lang;
 use crate::msg;
-use changes::{ChangeSet, Rebuild};
+use changes::{Change, ChangeSet, Rebuild};
 use http::LiveState;
 use sync::{RebuildSummary, Rebuilder};
 
@@ -261,8 +261,21 @@ fn watch_loop(
         };
         tracing::debug!(?changes, ?plan, "rebuilding");
 
+        // Only a batch that changes content alone may take the short way: a change
+        // of a static file, a template or the settings reaches other pages too.
+        let content_only = [
+            Change::Settings,
+            Change::Template,
+            Change::Style,
+            Change::Script,
+            Change::Static,
+        ]
+        .iter()
+        .all(|change| !changes.contains(*change));
+        let edited: &[PathBuf] = if content_only { &paths } else { &[] };
+
         let had_problems = state.problems().is_some();
-        match rebuilder.rebuild(plan, &paths) {
+        match rebuilder.rebuild(plan, edited) {
             Ok(summary) => {
                 if summary.written + summary.deleted > 0 || had_problems {
                     state.reload();

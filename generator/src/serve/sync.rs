@@ -18,9 +18,9 @@ use crate::output::{OutputSink, checked_relative_path};
 use crate::render::{self, PageFingerprints, RenderMemo, RenderOptions, RenderReport};
 use crate::serve::changes::Rebuild;
 
-/// XXH3-128 of a file's bytes: the index only tells a changed file from an
-/// unchanged one, so a fast non-cryptographic hash does, and `serve` hashes every
-/// file it renders.
+/// XXH3-128 of a file's bytes. The index only has to find the files whose bytes
+/// changed, and `serve` hashes every file it renders, so a fast non-cryptographic
+/// hash is the right one.
 type FileDigest = u128;
 
 fn digest(bytes: &[u8]) -> FileDigest {
@@ -214,8 +214,9 @@ impl OutputChanges {
     }
 }
 
-/// The id of a build that follows build `previous` after edits of `paths`: a digest
-/// of both, since hashing every input again would cost more than the rebuild.
+/// Returns the id of a build that follows build `previous` after edits of `paths`: a
+/// digest of both, since hashing every input again would cost more than the
+/// rebuild.
 fn next_build_id(previous: &str, paths: &[PathBuf]) -> String {
     let mut hasher = Sha256::new();
     hasher.update(previous.as_bytes());
@@ -279,7 +280,7 @@ pub struct Rebuilder {
     shop: Option<LoadedShop>,
     index: OutputIndex,
     fingerprints: PageFingerprints,
-    /// What the last render computed, for a rebuild of a few products.
+    /// The results of the last render, for a rebuild of a few products.
     memo: RenderMemo,
     /// The id of the last build.
     build_id: String,
