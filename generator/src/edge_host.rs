@@ -75,7 +75,9 @@ pub fn api_factory(root: &Path, lang: Lang) -> ApiFactory {
             outbox: paths.outbox.clone(),
             config,
         })
-        .map_err(|error| ApiError::Open(edge_failed(&error)))?;
+        .map_err(|error| ApiError::Open(edge_failed(&error)))?
+        // Looking costs a few `stat` calls per store.
+        .with_reload_interval(std::time::Duration::from_millis(100));
 
         if new_database && paths.initial_stock.is_file() {
             let count =

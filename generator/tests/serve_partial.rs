@@ -297,3 +297,56 @@ fn broken_edit_keeps_the_last_build_then_recovers() {
     rebuilder.finish().expect("finish");
     assert_same_as_full_build(root, &summary.build_id);
 }
+
+/// Builds the shop once, then rebuilds it after a price edit of one product, which
+/// takes the short way and leaves the sitemaps and feeds to `finish`.
+fn after_partial_rebuild(root: &Path) -> Rebuilder {
+    let (mut rebuilder, _) = started(root);
+    edit(&root.join(TEA), "price = \"8.50\"", "price = \"9.20\"");
+    let summary = rebuilder
+        .rebuild(Rebuild::Reload, &[root.join(TEA)])
+        .unwrap_or_else(|error| panic!("rebuild failed: {error:?}"));
+    assert!(summary.partial, "a price edit renders only the product's pages");
+    assert!(rebuilder.listings_stale(), "the feeds wait for finish");
+    rebuilder
+}
+
+// `serve` calls `finish` while `listings_stale()` is true and reloads every open
+// page when it fails: a flag that outlives a failed rebuild reloads in a loop.
+#[test]
+fn template_error_clears_pending_finish() {
+    let shop = shop(true);
+    let root = shop.path();
+    let mut rebuilder = after_partial_rebuild(root);
+
+    let template = root.join("themes/plain/templates/product.html");
+    let text = fs::read_to_string(&template).expect("product.html");
+    fs::write(&template, format!("{text}{{% if %}}\n")).expect("write product.html");
+    rebuilder
+        .rebuild(Rebuild::RenderOnly, &[])
+        .expect_err("a template syntax error fails the rebuild");
+
+    assert!(
+        !rebuilder.listings_stale(),
+        "nothing waits for finish after a failure"
+    );
+    let finished = rebuilder.finish();
+    assert!(finished.is_ok(), "finish has nothing to do: {finished:?}");
+}
+
+#[test]
+fn content_error_clears_pending_finish() {
+    let shop = shop(true);
+    let root = shop.path();
+    let mut rebuilder = after_partial_rebuild(root);
+
+    edit(&root.join(TEAPOT), "price = 59.90", "price = \"cinquante\"");
+    rebuilder
+        .rebuild(Rebuild::Reload, &[root.join(TEAPOT)])
+        .expect_err("a bad price fails the rebuild");
+
+    assert!(
+        !rebuilder.listings_stale(),
+        "nothing waits for finish after a failure"
+    );
+}

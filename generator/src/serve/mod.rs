@@ -326,8 +326,11 @@ fn collect_paths(event: notify::Result<notify::Event>, paths: &mut Vec<PathBuf>)
 }
 
 fn print_rebuild(summary: &RebuildSummary, lang: Lang) {
-    for line in store_lines(&summary.report, lang) {
-        println!("{line}");
+    // A rebuild of a few products counts only what it rendered, not the stores.
+    if !summary.partial {
+        for line in store_lines(&summary.report, lang) {
+            println!("{line}");
+        }
     }
     println!(
         "{}",

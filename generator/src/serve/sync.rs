@@ -387,15 +387,21 @@ impl Rebuilder {
         let Some(shop) = self.shop.as_ref() else {
             return Ok(0);
         };
+        // Tried once: after a failure, the next rebuild renders everything, and
+        // trying again every moment would reload the browser in a loop.
+        self.listings_stale = false;
         let sink = ChangeSink::new(&self.index);
         let options = RenderOptions {
             build_id: self.build_id.clone(),
             stores: Vec::new(),
         };
-        timed("render listings", || {
+        let rendered = timed("render listings", || {
             render::render_listings(shop, &options, &sink, &mut self.memo)
-        })?;
-        self.listings_stale = false;
+        });
+        if let Err(error) = rendered {
+            self.memo = RenderMemo::default();
+            return Err(error.into());
+        }
         let (digests, changed) = sink.into_rendered();
         self.write_partial(digests, &changed)?;
         Ok(changed.len())
@@ -460,6 +466,9 @@ impl Rebuilder {
     }
 
     fn rebuild_all(&mut self, plan: Rebuild, started: Instant) -> Result<RebuildSummary, CommandError> {
+        // A full rebuild writes the sitemaps and feeds itself; if it fails, the next
+        // one will. Either way nothing waits for `finish`.
+        self.listings_stale = false;
         // A failed load leaves no shop, so the next rebuild loads again whatever
         // changed.
         let shop = match self.shop.take() {
