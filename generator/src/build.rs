@@ -261,8 +261,8 @@ pub fn timed<T>(step: &'static str, run: impl FnOnce() -> T) -> T {
     result
 }
 
-/// The process's resident memory in MiB, for the debug log of each step; `None`
-/// where `/proc` is not there.
+/// Returns the process's resident memory in MiB, for the debug log of each step,
+/// or `None` where `/proc` is missing.
 pub(crate) fn resident_mib() -> Option<u64> {
     let status = fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;

@@ -150,8 +150,8 @@ fn parse_line(line: &str) -> Option<(&str, Record)> {
     ))
 }
 
-/// The modification time of a file in nanoseconds since the Unix epoch, or 0 where
-/// the platform does not give it (the file is then read at every build).
+/// Returns the modification time of a file in nanoseconds since the Unix epoch, or
+/// 0 where the platform does not give it (the file is then read at every build).
 fn modified_nanos(metadata: &fs::Metadata) -> i128 {
     metadata
         .modified()
@@ -165,7 +165,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn digest_is_reused_only_for_an_old_unchanged_file() {
+    fn record_reuses_old_unchanged_digest() {
         let dir = tempfile::tempdir().expect("temp dir");
         let file = dir.path().join("a.md");
         fs::write(&file, "one").expect("write");

@@ -27,7 +27,7 @@ pub trait OutputSink: Sync {
     }
 
     /// Stores one file given as an owned buffer, such as the price book of a large
-    /// catalogue; sinks that keep the bytes take the buffer without a copy. This
+    /// catalogue. Sinks that keep the bytes take the buffer without a copy, and this
     /// default calls [`OutputSink::write`].
     fn write_owned(&self, path: &str, bytes: Vec<u8>) -> io::Result<()> {
         self.write(path, &bytes)

@@ -9,45 +9,20 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use generator::build::{BuildOptions, BuildSummary, build};
 use generator::cache::CACHE_FILE;
 use generator::messages::Lang;
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures")
-        .join(name)
-}
+#[path = "support/shops.rs"]
+mod shops;
 
-fn copy_tree(source: &Path, target: &Path) {
-    for entry in walkdir::WalkDir::new(source) {
-        let entry = entry.expect("readable fixture");
-        let relative = entry.path().strip_prefix(source).expect("inside the fixture");
-        let destination = target.join(relative);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&destination).expect("create folder");
-        } else {
-            fs::copy(entry.path(), &destination).expect("copy file");
-        }
-    }
-}
+use shops::{copy_tree, edit, minimal_shop};
 
 /// A copy of the minimal fixture whose templates do not print the build id.
 fn shop() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy_tree(&fixture("minimal"), dir.path());
-    let base = dir.path().join("themes/plain/templates/base.html");
-    let text = fs::read_to_string(&base).expect("base.html");
-    let without: String = text
-        .lines()
-        .filter(|line| !line.contains("build_id"))
-        .map(|line| format!("{line}\n"))
-        .collect();
-    assert_ne!(without, text, "base.html should print the build id");
-    fs::write(&base, without).expect("write base.html");
-    dir
+    minimal_shop(true)
 }
 
 fn run_build(root: &Path) -> BuildSummary {
@@ -121,12 +96,6 @@ fn assert_same_as_full_build(root: &Path) {
 fn identity(path: &Path) -> (u64, i64, i64) {
     let metadata = fs::metadata(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
     (metadata.ino(), metadata.mtime(), metadata.mtime_nsec())
-}
-
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-    assert!(text.contains(from), "{} lacks `{from}`", path.display());
-    fs::write(path, text.replacen(from, to, 1)).expect("write");
 }
 
 const TEAPOT: &str = "public/fr/fr/produits/theiere-en-fonte/index.html";

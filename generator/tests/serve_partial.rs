@@ -1,6 +1,6 @@
 //! Rebuilds of `serve` after edits of one product. When the edit keeps the
 //! product's sku, slugs, categories and variants, only that file is read again and
-//! only the pages showing the product are rendered; the sitemaps and feeds follow
+//! only the pages showing the product are rendered. The sitemaps and feeds follow
 //! in `finish`. Either way, the output must then equal a full build of the edited
 //! shop, except for the build id.
 //!
@@ -9,49 +9,20 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use generator::build::{BuildOptions, build};
 use generator::messages::Lang;
 use generator::serve::changes::Rebuild;
 use generator::serve::sync::{RebuildSummary, Rebuilder};
 
-fn fixture(name: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../tests/fixtures")
-        .join(name)
-}
+#[path = "support/shops.rs"]
+mod shops;
 
-fn copy_tree(source: &Path, target: &Path) {
-    for entry in walkdir::WalkDir::new(source) {
-        let entry = entry.expect("readable fixture");
-        let relative = entry.path().strip_prefix(source).expect("inside the fixture");
-        let destination = target.join(relative);
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&destination).expect("create folder");
-        } else {
-            fs::copy(entry.path(), &destination).expect("copy file");
-        }
-    }
-}
+use shops::{copy_tree, edit, minimal_shop};
 
-/// Copies the minimal fixture, and removes the build id from its templates when
-/// `hide_build_id`.
 fn shop(hide_build_id: bool) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    copy_tree(&fixture("minimal"), dir.path());
-    if hide_build_id {
-        let base = dir.path().join("themes/plain/templates/base.html");
-        let text = fs::read_to_string(&base).expect("base.html");
-        let without: String = text
-            .lines()
-            .filter(|line| !line.contains("build_id"))
-            .map(|line| format!("{line}\n"))
-            .collect();
-        assert_ne!(without, text, "base.html should print the build id");
-        fs::write(&base, without).expect("write base.html");
-    }
-    dir
+    minimal_shop(hide_build_id)
 }
 
 /// Reads every file under `dir`, by path relative to it, with `build_id` replaced
@@ -104,12 +75,6 @@ fn assert_same_as_full_build(root: &Path, build_id: &str) {
     }
 }
 
-fn edit(path: &Path, from: &str, to: &str) {
-    let text = fs::read_to_string(path).unwrap_or_else(|error| panic!("{}: {error}", path.display()));
-    assert!(text.contains(from), "{} lacks `{from}`", path.display());
-    fs::write(path, text.replacen(from, to, 1)).expect("write");
-}
-
 fn started(root: &Path) -> (Rebuilder, RebuildSummary) {
     let mut rebuilder = Rebuilder::new(root.to_path_buf(), root.join("public")).expect("rebuilder");
     let first = rebuilder
@@ -117,6 +82,13 @@ fn started(root: &Path) -> (Rebuilder, RebuildSummary) {
         .unwrap_or_else(|error| panic!("first build failed: {error:?}"));
     assert!(!first.partial);
     (rebuilder, first)
+}
+
+/// Rebuilds after an edit of the file `relative` to the shop's root.
+fn rebuild_after(rebuilder: &mut Rebuilder, root: &Path, relative: &str) -> RebuildSummary {
+    rebuilder
+        .rebuild(Rebuild::Reload, &[root.join(relative)])
+        .unwrap_or_else(|error| panic!("rebuild after editing {relative} failed: {error:?}"))
 }
 
 const TEAPOT: &str = "content/products/theiere.md";
@@ -142,9 +114,7 @@ fn product_edit_renders_its_pages_then_listings() {
     edit(&root.join(TEA), "price = \"8.50\"", "price = \"9.20\"");
     let text = fs::read_to_string(root.join(TEA)).expect("tea");
     fs::write(root.join(TEA), format!("{text}Récolté en avril.\n")).expect("write");
-    let summary = rebuilder
-        .rebuild(Rebuild::Reload, &[root.join(TEA)])
-        .unwrap_or_else(|error| panic!("rebuild failed: {error:?}"));
+    let summary = rebuild_after(&mut rebuilder, root, TEA);
     assert!(summary.partial, "an edit of one product renders only its pages");
     assert_eq!(summary.deleted, 0);
     let page = fs::read_to_string(root.join(TEA_PAGE)).expect("tea page");
@@ -179,9 +149,7 @@ fn product_edit_renders_its_pages_then_listings() {
 
     // A price change of a product named in the menu leaves the menu as it was.
     edit(&root.join(TEAPOT), "price = 59.90", "price = 64.50");
-    let summary = rebuilder
-        .rebuild(Rebuild::Reload, &[root.join(TEAPOT)])
-        .expect("rebuild");
+    let summary = rebuild_after(&mut rebuilder, root, TEAPOT);
     assert!(summary.partial);
     rebuilder.finish().expect("finish");
     assert_same_as_full_build(root, &summary.build_id);
@@ -199,9 +167,7 @@ fn slug_or_category_edit_rebuilds_everything() {
         "title = \"Théière en fonte\"",
         "title = \"Théière noire\"",
     );
-    let summary = rebuilder
-        .rebuild(Rebuild::Reload, &[root.join(TEAPOT)])
-        .expect("rebuild");
+    let summary = rebuild_after(&mut rebuilder, root, TEAPOT);
     assert!(!summary.partial, "a new slug needs a full rebuild");
     assert!(summary.deleted > 0, "the old page is deleted");
     assert!(!root.join(TEAPOT_PAGE).exists());
@@ -213,9 +179,7 @@ fn slug_or_category_edit_rebuilds_everything() {
         "title = \"Théière noire\"",
         "title = \"Théière noire\"\nslug = \"theiere-noire\"",
     );
-    let summary = rebuilder
-        .rebuild(Rebuild::Reload, &[root.join(TEAPOT)])
-        .expect("rebuild");
+    let summary = rebuild_after(&mut rebuilder, root, TEAPOT);
     assert!(
         summary.partial,
         "writing out the slug it had changes nothing else"
@@ -226,9 +190,7 @@ fn slug_or_category_edit_rebuilds_everything() {
         "title = \"Théière noire\"",
         "title = \"Théière grise\"",
     );
-    let summary = rebuilder
-        .rebuild(Rebuild::Reload, &[root.join(TEAPOT)])
-        .expect("rebuild");
+    let summary = rebuild_after(&mut rebuilder, root, TEAPOT);
     assert!(!summary.partial, "the menu shows the new title");
     assert_same_as_full_build(root, &summary.build_id);
 
@@ -237,9 +199,7 @@ fn slug_or_category_edit_rebuilds_everything() {
         "categories = [\"the\"]",
         "categories = [\"cuisine\"]",
     );
-    let summary = rebuilder
-        .rebuild(Rebuild::Reload, &[root.join(TEAPOT)])
-        .expect("rebuild");
+    let summary = rebuild_after(&mut rebuilder, root, TEAPOT);
     assert!(!summary.partial, "a new category needs a full rebuild");
     assert_same_as_full_build(root, &summary.build_id);
 }
@@ -262,9 +222,7 @@ fn translated_product_and_build_id_themes_rebuild_everything() {
     let root = shop.path();
     let (mut rebuilder, _) = started(root);
     edit(&root.join(TEAPOT), "price = 59.90", "price = 64.50");
-    let summary = rebuilder
-        .rebuild(Rebuild::Reload, &[root.join(TEAPOT)])
-        .expect("rebuild");
+    let summary = rebuild_after(&mut rebuilder, root, TEAPOT);
     assert!(!summary.partial, "pages printing the build id are all rendered");
 }
 
@@ -284,15 +242,11 @@ fn broken_edit_keeps_the_last_build_then_recovers() {
     assert_eq!(fs::read(root.join(TEAPOT_PAGE)).expect("page"), before);
 
     edit(&root.join(TEAPOT), "price = \"cinquante\"", "price = 61.00");
-    let summary = rebuilder
-        .rebuild(Rebuild::Reload, &[root.join(TEAPOT)])
-        .expect("rebuild after the fix");
+    let summary = rebuild_after(&mut rebuilder, root, TEAPOT);
     assert!(!summary.partial, "after a failure the shop is loaded again");
     // Now that the shop is loaded, the next edit takes the short way again.
     edit(&root.join(TEAPOT), "price = 61.00", "price = 62.00");
-    let summary = rebuilder
-        .rebuild(Rebuild::Reload, &[root.join(TEAPOT)])
-        .expect("rebuild");
+    let summary = rebuild_after(&mut rebuilder, root, TEAPOT);
     assert!(summary.partial);
     rebuilder.finish().expect("finish");
     assert_same_as_full_build(root, &summary.build_id);
@@ -303,9 +257,7 @@ fn broken_edit_keeps_the_last_build_then_recovers() {
 fn after_partial_rebuild(root: &Path) -> Rebuilder {
     let (mut rebuilder, _) = started(root);
     edit(&root.join(TEA), "price = \"8.50\"", "price = \"9.20\"");
-    let summary = rebuilder
-        .rebuild(Rebuild::Reload, &[root.join(TEA)])
-        .unwrap_or_else(|error| panic!("rebuild failed: {error:?}"));
+    let summary = rebuild_after(&mut rebuilder, root, TEA);
     assert!(summary.partial, "a price edit renders only the product's pages");
     assert!(rebuilder.listings_stale(), "the feeds wait for finish");
     rebuilder

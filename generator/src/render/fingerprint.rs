@@ -112,7 +112,7 @@ pub struct TemplateDigests {
 }
 
 impl TemplateDigests {
-    /// Whether some template prints the build id.
+    /// Returns whether some template prints the build id.
     pub fn any_reads_build_id(&self) -> bool {
         !self.reads_build_id.is_empty()
     }

@@ -191,14 +191,14 @@ impl Rendered {
 }
 
 impl RenderMemo {
-    /// Whether a render of every store filled this memo.
+    /// Returns whether a render of every store filled this memo.
     pub fn is_filled(&self) -> bool {
         self.digests.is_some()
     }
 
-    /// Whether a render of some products alone can follow: the memo is filled and
-    /// no template prints the build id, which changes with every render and would
-    /// then be stale on the pages not rendered again.
+    /// Returns whether a render of some products alone can follow. That needs a
+    /// filled memo and no template that prints the build id, because the id changes
+    /// with every render and would be stale on the pages not rendered again.
     pub fn allows_partial(&self) -> bool {
         self.is_filled()
             && !self
@@ -224,11 +224,11 @@ pub fn render_shop_memo(
     rendered
 }
 
-/// Renders what shows the products at `changed` (catalogue indices, sorted), which
-/// were replaced in `shop` since the render that filled `memo` without changing
-/// anything other entries see of them (sku, slugs, categories, variants): their
-/// pages, the listing pages and home page that show them, and each store's price
-/// book and manifest. Sitemaps and feeds are left for [`render_listings`], so that
+/// Renders what shows the products at `changed` (catalogue indices, sorted). These
+/// products were replaced in `shop` since the render that filled `memo`, without
+/// changing what other entries see of them (sku, slugs, categories, variants). The
+/// render covers their pages, the listing pages and home page that show them, and
+/// each store's price book and manifest. Sitemaps and feeds are left for [`render_listings`], so that
 /// the pages a browser shows are written first. Returns the fingerprints of the
 /// pages rendered, to merge into those of the last full render, or
 /// [`Rendered::NeedsFull`] when the products show on every page (in the menu).
@@ -296,24 +296,24 @@ impl Scope<'_> {
         matches!(self, Scope::Everything | Scope::Products(_))
     }
 
-    /// Whether the page `kind` is rendered: for [`Scope::Products`], whether it shows
-    /// one of the products.
+    /// Returns whether the page `kind` is rendered. For [`Scope::Products`], that is
+    /// whether the page shows one of the products.
     fn renders(self, kind: PageKind, listings: &[Vec<u32>], per_page: usize) -> bool {
         let changed = match self {
             Scope::Everything => return true,
             Scope::Listings => return false,
             Scope::Products(changed) => changed,
         };
-        let shown = |index: usize| changed.binary_search(&index).is_ok();
+        let is_changed = |index: usize| changed.binary_search(&index).is_ok();
         match kind {
-            PageKind::Product(index) => shown(index),
+            PageKind::Product(index) => is_changed(index),
             PageKind::Category { index, page } => {
                 let per_page = per_page.max(1);
                 listings[index]
                     .iter()
                     .skip((page - 1) * per_page)
                     .take(per_page)
-                    .any(|product| shown(*product as usize))
+                    .any(|product| is_changed(*product as usize))
             }
             PageKind::Home => changed.iter().any(|index| *index < per_page),
             _ => false,
@@ -1179,12 +1179,12 @@ fn write_price_book(
     let data = &prepared.data;
     let mut blocks = price_book.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let written = match (scope, blocks.take()) {
-        (Scope::Products(changed), Some(mut kept)) => kept.update(data, changed).map(|()| kept),
+        (Scope::Products(changed), Some(mut previous)) => previous.update(data, changed).map(|()| previous),
         _ => manifest::PriceBookBlocks::new(data),
     }
-    .and_then(|kept| {
-        let bytes = kept.json(data, &options.build_id)?;
-        *blocks = Some(kept);
+    .and_then(|current| {
+        let bytes = current.json(data, &options.build_id)?;
+        *blocks = Some(current);
         Ok(bytes)
     });
     drop(blocks);

@@ -336,12 +336,12 @@ impl Rebuilder {
     /// Renders the shop again after changes to `paths` and updates the output
     /// folder. Nothing is written unless loading and rendering both succeed.
     ///
-    /// When every change is an edit of a product's own file that leaves its sku,
-    /// slugs, categories and variants as they were, only that file is read again and
-    /// only the pages showing the product are rendered, with each store's price
-    /// book; the sitemaps and feeds wait for [`Rebuilder::finish`], so the browser
-    /// can reload first. Any other change loads and renders the whole shop, keeping
-    /// the pages whose inputs did not change.
+    /// Every change may be an edit of a product's own file that keeps its sku, slugs,
+    /// categories and variants. Then only that file is read again, and only the pages
+    /// showing the product are rendered, with each store's price book. The sitemaps
+    /// and feeds wait for [`Rebuilder::finish`], so the browser can reload first. Any
+    /// other change loads and renders the whole shop, keeping the pages whose inputs
+    /// did not change.
     pub fn rebuild(&mut self, plan: Rebuild, paths: &[PathBuf]) -> Result<RebuildSummary, CommandError> {
         let started = Instant::now();
         tracing::debug!(
@@ -372,7 +372,7 @@ impl Rebuilder {
         self.rebuild_all(plan, started)
     }
 
-    /// Whether the sitemaps and feeds wait for [`Rebuilder::finish`].
+    /// Returns whether the sitemaps and feeds wait for [`Rebuilder::finish`].
     pub fn listings_stale(&self) -> bool {
         self.listings_stale
     }
