@@ -647,3 +647,217 @@ fn privacy_below_legal_floor_names_the_line() {
     let french = problems.render(Lang::Fr);
     assert!(french.contains("se conservent 10 ans"), "{french}");
 }
+
+/// Replaces `from` by `to` in a file of the copied shop.
+fn edit_file(shop: &std::path::Path, file: &str, from: &str, to: &str) {
+    let path = shop.join(file);
+    let text = std::fs::read_to_string(&path).expect("read file");
+    assert!(text.contains(from), "`{from}` not in {file}");
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("write file");
+}
+
+/// Lists the problems as (location, message id), in order.
+fn located_ids(problems: &generator::diagnostics::Diagnostics) -> Vec<(String, &'static str)> {
+    problems
+        .0
+        .iter()
+        .map(|problem| (problem.location(), problem.message.id))
+        .collect()
+}
+
+#[test]
+fn broken_category_reported_once() {
+    // Products, CSV rows, a sub-category and two menu entries refer to `cuisine`.
+    let shop = minimal_copy();
+    edit_file(
+        shop.path(),
+        "content/categories/cuisine.md",
+        "title = \"Cuisine\"",
+        "title = = \"Cuisine\"",
+    );
+
+    let problems = problems_in(shop.path());
+    assert_eq!(
+        located_ids(&problems),
+        [(
+            "content/categories/cuisine.md:2:9".to_owned(),
+            "front-matter-invalid"
+        )],
+        "{problems}"
+    );
+}
+
+#[test]
+fn broken_product_in_menu_reported_once() {
+    // The menu links to THEIERE-FONTE. Its file is broken after the sku, then on
+    // the sku's own line.
+    for (from, to, at) in [
+        (
+            "weight = 1200",
+            "weight = = 1200",
+            "content/products/theiere.md:8:10",
+        ),
+        (
+            "sku = \"THEIERE-FONTE\"",
+            "sku = = \"THEIERE-FONTE\"",
+            "content/products/theiere.md:2:7",
+        ),
+    ] {
+        let shop = minimal_copy();
+        edit_file(shop.path(), "content/products/theiere.md", from, to);
+
+        let problems = problems_in(shop.path());
+        assert_eq!(
+            located_ids(&problems),
+            [(at.to_owned(), "front-matter-invalid")],
+            "{problems}"
+        );
+    }
+}
+
+#[test]
+fn menu_typo_kept_beside_broken_product() {
+    // The broken file's sku is readable and is not the one the menu names.
+    let shop = minimal_copy();
+    edit_file(
+        shop.path(),
+        "content/products/theiere.md",
+        "weight = 1200",
+        "weight = = 1200",
+    );
+    edit_site(
+        shop.path(),
+        "product = \"THEIERE-FONTE\"",
+        "product = \"THEIERE-FONTES\"",
+    );
+
+    let problems = problems_in(shop.path());
+    let ids: Vec<&str> = problems.0.iter().map(|problem| problem.message.id).collect();
+    assert_eq!(
+        ids,
+        ["front-matter-invalid", "menu-unknown-product"],
+        "{problems}"
+    );
+}
+
+#[test]
+fn settings_syntax_mistakes_reported_once_each() {
+    // A list without its `]` would make every following line a problem. The stray
+    // `=` further down is a mistake of its own.
+    let shop = minimal_copy();
+    edit_site(
+        shop.path(),
+        "locales = [\"fr\", \"en\"]",
+        "locales = [\"fr\", \"en\"",
+    );
+    edit_site(shop.path(), "label = \"Colissimo\"", "label = = \"Colissimo\"");
+
+    let problems = problems_in(shop.path());
+    assert_eq!(
+        located_ids(&problems),
+        [
+            ("site.toml:38:22".to_owned(), "toml-unclosed"),
+            ("site.toml:77:9".to_owned(), "settings-invalid"),
+        ],
+        "{problems}"
+    );
+    insta::assert_snapshot!("settings_syntax_mistakes_en", problems.render(Lang::En));
+    insta::assert_snapshot!("settings_syntax_mistakes_fr", problems.render(Lang::Fr));
+}
+
+#[test]
+fn settings_wrong_types_name_valid_values() {
+    let shop = minimal_copy();
+    for (from, to) in [
+        // Words of an enum: serde lists them.
+        ("tax_display = \"excl\"", "tax_display = true"),
+        // Quoting `0.05` is valid, so it stays the suggestion.
+        ("rounding = \"0.05\"", "rounding = 0.05"),
+        ("legal_basis = \"consent\"", "legal_basis = 3"),
+        // Words and codes checked after serde.
+        ("preset = \"youtube\"", "preset = 3"),
+        ("currencies = [\"CHF\", \"EUR\"]", "currencies = [\"CHF\", 3]"),
+        ("country = \"CH\"", "country = 41"),
+        // Free text: quoting is the fix.
+        ("label = \"Colissimo\"", "label = 3"),
+    ] {
+        edit_site(shop.path(), from, to);
+    }
+
+    let problems = problems_in(shop.path());
+    assert_eq!(problems.len(), 7, "{problems}");
+    insta::assert_snapshot!("settings_wrong_types_en", problems.render(Lang::En));
+    insta::assert_snapshot!("settings_wrong_types_fr", problems.render(Lang::Fr));
+}
+
+#[test]
+fn enum_tag_of_wrong_type_names_its_words() {
+    // toml blames the whole `[shipping.colissimo]` table for its `kind`.
+    let shop = minimal_copy();
+    edit_site(shop.path(), "kind = \"weight\"", "kind = 3");
+
+    let problems = problems_in(shop.path());
+    assert_eq!(problems.len(), 1, "{problems}");
+    let problem = &problems.0[0];
+    assert_eq!(problem.location(), "site.toml:80:8");
+    assert_eq!(problem.message.id, "toml-wrong-type-choice");
+    assert_eq!(
+        problem.message.args[2],
+        ("valid", "flat, weight, pickup".to_owned())
+    );
+}
+
+#[test]
+fn defaults_of_wrong_values_raise_no_problems() {
+    // With `preset` and `exempt` left out, a service would need a name and the
+    // exempt purpose's tracker would need consent. The SIRET is wrong on its own.
+    let shop = minimal_copy();
+    edit_site(shop.path(), "preset = \"youtube\"", "preset = 3");
+    edit_site(shop.path(), "exempt = true", "exempt = \"oui\"");
+    edit_site(shop.path(), "siret = \"123 456 789 00007\"", "siret = \"123\"");
+
+    let problems = problems_in(shop.path());
+    let ids: Vec<&str> = problems.0.iter().map(|problem| problem.message.id).collect();
+    assert_eq!(
+        ids,
+        [
+            "settings-invalid-siret",
+            "toml-wrong-type",
+            "toml-wrong-type-choice"
+        ],
+        "{problems}"
+    );
+}
+
+#[test]
+fn broken_settings_keep_content_language() {
+    // An English catalogue: with the default French, its `.fr.md` translation and
+    // `title.fr` column would be reported too.
+    let site = std::fs::read_to_string(fixture("broken-csv").join("site.toml"))
+        .expect("site.toml")
+        .replacen("[shop]\n", "[shop]\ncontent_locale = \"en\"\n", 1)
+        .replacen(
+            "legal_form = \"SARL au capital de 8 000 €\"",
+            "legal_form = \"SARL",
+            1,
+        );
+    let shop = shop_with(&[
+        ("site.toml", &site),
+        (
+            "content/products/mug.md",
+            "+++\nsku = \"MUG\"\ntitle = \"Mug\"\nprice = \"3.00\"\n+++\n",
+        ),
+        ("content/products/mug.fr.md", "+++\ntitle = \"Tasse\"\n+++\n"),
+        (
+            "content/catalog/bols.csv",
+            "sku,title,title.fr,price\nBOWL,Bowl,Bol,4.00\n",
+        ),
+    ]);
+
+    let problems = problems_in(shop.path());
+    assert_eq!(
+        located_ids(&problems),
+        [("site.toml:4:19".to_owned(), "settings-invalid")],
+        "{problems}"
+    );
+}

@@ -86,12 +86,19 @@ toml-wrong-type = `{ $key }` must be { $expected ->
         [number] a number, without quotes, with a decimal point
         [boolean] `true` or `false`, without quotes
         [list] a list, such as `["a", "b"]`
+        [amount] an amount, such as `24.90`
        *[text] text in double quotes
     }, not `{ $value }`: write `{ $example }`.
+toml-wrong-type-choice = `{ $key }` must be one of { $valid }, in double quotes, not `{ $value }`: write, for example, `{ $example }`.
 toml-wrong-type-detail = `{ $key }` must be { $expected ->
         [table] a table, such as `{ $name } = { "{" } key = "value" { "}" }` or a `[{ $key }]` header
        *[other] { $detail }
     }, not `{ $value }`: fix this value.
+toml-unclosed = { $kind ->
+        [array] the list of `{ $key }` is never closed: add `{ $closer }` after its last value.
+        [table] the inline table of `{ $key }` is never closed: add `{ $closer }` after its last value.
+       *[text] the multi-line text of `{ $key }` is never closed: add `{ $closer }` where the text ends.
+    }
 
 ## Products, categories and pages
 

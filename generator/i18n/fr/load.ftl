@@ -86,12 +86,19 @@ toml-wrong-type = `{ $key }` doit être { $expected ->
         [number] un nombre, sans guillemets, avec un point décimal
         [boolean] `true` ou `false`, sans guillemets
         [list] une liste, par exemple `["a", "b"]`
+        [amount] un montant, par exemple `24.90`
        *[text] du texte entre guillemets
     }, pas `{ $value }` : écrivez `{ $example }`.
+toml-wrong-type-choice = `{ $key }` doit être l'une des valeurs { $valid }, entre guillemets, pas `{ $value }` : écrivez par exemple `{ $example }`.
 toml-wrong-type-detail = `{ $key }` doit être { $expected ->
         [table] une table, par exemple `{ $name } = { "{" } clé = "valeur" { "}" }` ou un en-tête `[{ $key }]`
        *[other] { $detail }
     }, pas `{ $value }` : corrigez cette valeur.
+toml-unclosed = { $kind ->
+        [array] la liste de `{ $key }` n'est jamais fermée : ajoutez `{ $closer }` après sa dernière valeur.
+        [table] la table en ligne de `{ $key }` n'est jamais fermée : ajoutez `{ $closer }` après sa dernière valeur.
+       *[text] le texte sur plusieurs lignes de `{ $key }` n'est jamais fermé : ajoutez `{ $closer }` là où il se termine.
+    }
 
 ## Products, categories and pages
 

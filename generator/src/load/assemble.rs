@@ -17,7 +17,7 @@ use commerce::{Catalogue, Locale, Settings};
 use rayon::prelude::*;
 
 use super::draft::{CategoryDraft, Context, Draft, PageDraft, ProductDraft, TranslationDraft};
-use super::files::ContentKind;
+use super::files::{ContentKind, files_with_problems};
 use super::settings::short_list;
 use super::source::Location;
 use crate::diagnostics::Diagnostic;
@@ -258,14 +258,18 @@ fn fill_slug(text: &mut Text, fallback: &str) {
 fn visible_categories(categories: &[CategoryDraft], problems: &mut Vec<Diagnostic>) -> BTreeSet<String> {
     let by_id: HashMap<&str, &CategoryDraft> =
         categories.iter().map(|d| (d.category.id.as_str(), d)).collect();
+    let failed = files_with_problems(problems);
     let mut visible = BTreeSet::new();
     for draft in categories {
         let category = &draft.category;
         if let Some(parent) = &category.parent
             && !by_id.contains_key(parent.as_str())
         {
-            let message = msg!("category-missing-parent", id = &category.id, parent = parent);
-            problems.push(draft.at.diagnostic(message));
+            // A parent file that failed to load has its own problems reported.
+            if !failed.contains(&ContentKind::Category.path(parent)) {
+                let message = msg!("category-missing-parent", id = &category.id, parent = parent);
+                problems.push(draft.at.diagnostic(message));
+            }
             continue;
         }
         // Ids sort parents first, so an ancestor's visibility is already known.
@@ -288,11 +292,15 @@ fn check_categories(
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<ProductDraft> {
     let known: HashSet<&str> = categories.iter().map(|d| d.category.id.as_str()).collect();
+    // A category file that failed to load has its own problems reported.
+    let failed = files_with_problems(problems);
     products
         .into_iter()
         .map(|mut draft| {
             for (category, at) in draft.product.categories.iter().zip(&draft.categories_at) {
-                if !known.contains(category.as_str()) {
+                if !known.contains(category.as_str())
+                    && !failed.contains(&ContentKind::Category.path(category))
+                {
                     let valid = short_list(visible.iter().map(String::as_str));
                     let message = msg!("product-unknown-category", value = category, valid = valid);
                     problems.push(at.diagnostic(message));

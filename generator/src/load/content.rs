@@ -21,7 +21,10 @@ use super::embeds;
 use super::files::{ContentFile, ContentKind, read_text};
 use super::markdown::to_html;
 use super::source::{Location, SourceText};
-use super::toml_text::{FrontMatterError, TomlFile, deserialize_all, split_front_matter, toml_error_message};
+use super::toml_text::{
+    Accepts, FrontMatterError, TomlFile, TomlProblem, ValueRule, deserialize_all, split_front_matter,
+    syntax_problems,
+};
 use crate::diagnostics::Diagnostic;
 use crate::msg;
 
@@ -251,14 +254,18 @@ pub(crate) fn parse_file(
         return draft;
     }
 
-    // Syntax first, with every error of the file; serde would stop at the first.
+    // Syntax first, with every mistake of the file, because serde would stop at the
+    // first.
     let (table, syntax_errors) = DeTable::parse_recoverable(front.toml);
     if !syntax_errors.is_empty() {
-        for error in &syntax_errors {
-            push_toml_error(&source, error, problems);
-        }
+        push_problems(
+            &source,
+            syntax_problems(TomlFile::FrontMatter, front.toml),
+            problems,
+        );
         return None;
     }
+    let rules = value_rules(context);
 
     let (base, locale) = split_locale(&file.stem);
     if let Some(locale) = locale {
@@ -279,7 +286,7 @@ pub(crate) fn parse_file(
         if !check_translation_keys(&source, table.get_ref(), file.kind, facts, problems) {
             return None;
         }
-        let matter: TranslationMatter = deserialize(&source, front.toml, table.get_ref(), problems)?;
+        let matter: TranslationMatter = deserialize(&source, front.toml, table.get_ref(), &rules, problems)?;
         return Some(Draft::Translation(translation(
             file, &source, base, locale, matter, front.body, problems,
         )));
@@ -287,16 +294,16 @@ pub(crate) fn parse_file(
 
     match file.kind {
         ContentKind::Product => {
-            let matter: ProductMatter = deserialize(&source, front.toml, table.get_ref(), problems)?;
+            let matter: ProductMatter = deserialize(&source, front.toml, table.get_ref(), &rules, problems)?;
             let draft = product(context, file, &source, matter, front.body, problems);
             Some(Draft::Product(Box::new(draft)))
         }
         ContentKind::Category => {
-            let matter: CategoryMatter = deserialize(&source, front.toml, table.get_ref(), problems)?;
+            let matter: CategoryMatter = deserialize(&source, front.toml, table.get_ref(), &rules, problems)?;
             category(context, file, &source, matter, front.body, problems).map(Draft::Category)
         }
         ContentKind::Page => {
-            let matter: PageMatter = deserialize(&source, front.toml, table.get_ref(), problems)?;
+            let matter: PageMatter = deserialize(&source, front.toml, table.get_ref(), &rules, problems)?;
             Some(Draft::Page(page(
                 context, file, &source, matter, front.body, problems,
             )))
@@ -345,6 +352,18 @@ fn parse_valid(
     }
 }
 
+/// Reads the sku written in the front matter of a product file, even one with
+/// mistakes elsewhere in its front matter, so that references to a product that
+/// failed to load can be distinguished from references to no product.
+pub(crate) fn written_sku(text: &str) -> Option<String> {
+    let front = split_front_matter(text).ok()?;
+    let (table, _) = DeTable::parse_recoverable(front.toml);
+    match table.get_ref().get("sku").map(|sku| sku.get_ref()) {
+        Some(toml::de::DeValue::String(sku)) => Some(sku.to_string()),
+        _ => None,
+    }
+}
+
 /// Splits `tasse.en` into `tasse` and the locale `en`. A suffix that is not a locale
 /// tag (`v1.2`) is part of the name.
 pub(crate) fn split_locale(stem: &str) -> (&str, Option<Locale>) {
@@ -364,32 +383,67 @@ fn deserialize<T: DeserializeOwned>(
     source: &SourceText<'_>,
     toml: &str,
     table: &DeTable<'_>,
+    rules: &[ValueRule],
     problems: &mut Vec<Diagnostic>,
 ) -> Option<T> {
     // On failure, every key is checked on its own, so all unknown keys and values of
     // the wrong type are reported together.
-    match deserialize_all(TomlFile::FrontMatter, toml, table) {
+    match deserialize_all(TomlFile::FrontMatter, toml, table, rules) {
         Ok(value) => Some(value),
         Err(found) => {
-            for (span, message) in found {
-                let location = match span {
-                    Some(span) => source.locate(span),
-                    None => Location::at(source.file, 1, 1),
-                };
-                problems.push(location.diagnostic(message));
-            }
+            push_problems(source, found, problems);
             None
         }
     }
 }
 
-fn push_toml_error(source: &SourceText<'_>, error: &toml::de::Error, problems: &mut Vec<Diagnostic>) {
-    let message = toml_error_message(TomlFile::FrontMatter, error);
-    let location = match error.span() {
-        Some(span) => source.locate(span),
-        None => Location::at(source.file, 1, 1),
-    };
-    problems.push(location.diagnostic(message));
+/// Adds problems of the front matter, each at its span or else at the file's start.
+fn push_problems(source: &SourceText<'_>, found: Vec<TomlProblem>, problems: &mut Vec<Diagnostic>) {
+    for (span, message) in found {
+        let location = match span {
+            Some(span) => source.locate(span),
+            None => Location::at(source.file, 1, 1),
+        };
+        problems.push(location.diagnostic(message));
+    }
+}
+
+/// Lists what the front matter keys checked after serde accept, so that a value of
+/// the wrong type gets an example that these checks accept too.
+fn value_rules(context: &Context<'_>) -> Vec<ValueRule> {
+    let mut rules = vec![
+        ValueRule {
+            keys: "stock",
+            accepts: Accepts::words(StockPolicy::NAMES),
+        },
+        ValueRule {
+            keys: "variants.stock",
+            accepts: Accepts::words(StockPolicy::NAMES),
+        },
+    ];
+    // A class needs a VAT rate in the country of every store, unless no VAT is
+    // charged at all.
+    if let Some(settings) = context.settings
+        && !settings.shop.vat_exempt
+        && let Some((first, others)) = settings.stores.split_first()
+    {
+        let mut classes = settings.tax.classes(first.country.get_ref());
+        for store in others {
+            let known = settings.tax.classes(store.country.get_ref());
+            classes.retain(|class| known.contains(class));
+        }
+        // The example names the first class: the usual one where it exists.
+        if let Some(standard) = classes.iter().position(|class| class == "standard") {
+            classes[..=standard].rotate_right(1);
+        }
+        if !classes.is_empty() {
+            rules.push(ValueRule {
+                keys: "tax_class",
+                accepts: Accepts::Words(classes),
+            });
+        }
+    }
+    rules
 }
 
 /// Reports every key a translation may not hold: facts of the base file, and

@@ -1,6 +1,7 @@
 //! Reading shop files: one helper adds the path to any I/O error, and the walk of
 //! `content/` sorts what it finds into products, categories, pages and CSV files.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -68,6 +69,30 @@ pub(crate) enum ContentKind {
     Category,
     /// `content/pages/*.md`.
     Page,
+}
+
+impl ContentKind {
+    /// Returns the folder of this kind under `content/`.
+    pub fn folder(self) -> &'static str {
+        match self {
+            ContentKind::Product => "products",
+            ContentKind::Category => "categories",
+            ContentKind::Page => "pages",
+        }
+    }
+
+    /// Returns the path, relative to the shop root, of the Markdown file of this kind
+    /// whose path under the kind's folder without `.md` is `id`.
+    pub fn path(self, id: &str) -> PathBuf {
+        PathBuf::from(format!("content/{}/{id}.md", self.folder()))
+    }
+}
+
+/// Collects the files, relative to the shop root, that `problems` concern. A file
+/// that failed to load has problems of its own, so a reference to what it contains
+/// is not reported again as missing: one mistake then gives one problem.
+pub(crate) fn files_with_problems(problems: &[Diagnostic]) -> HashSet<PathBuf> {
+    problems.iter().map(|problem| problem.file.clone()).collect()
 }
 
 /// A Markdown file found under `content/`.

@@ -59,11 +59,11 @@ pub fn load_shop_counted(root: &Path, counts: &LoadCounts) -> Result<LoadedShop,
     let context = Context {
         root,
         settings: loaded_settings.as_ref().map(|loaded| &loaded.settings),
-        content_locale: loaded_settings
-            .as_ref()
-            .map_or_else(default_content_locale, |loaded| {
-                loaded.settings.shop.content_locale.clone()
-            }),
+        content_locale: loaded_settings.as_ref().map_or_else(
+            // Broken settings still name the language of the content files.
+            || settings::written_content_locale(root).unwrap_or_else(default_content_locale),
+            |loaded| loaded.settings.shop.content_locale.clone(),
+        ),
         counts,
         images: draft::ImageLookup::listing(),
     };

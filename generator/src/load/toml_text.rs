@@ -2,6 +2,9 @@
 //! localized message at its line and column, finding the span of a key path, and
 //! splitting front matter from a Markdown body.
 
+mod syntax;
+mod wrong_type;
+
 use std::ops::Range;
 
 use serde::de::DeserializeOwned;
@@ -9,6 +12,10 @@ use toml::de::{DeTable, DeValue};
 
 use crate::messages::Message;
 use crate::msg;
+
+pub(crate) use syntax::syntax_problems;
+pub(crate) use wrong_type::{Accepts, ValueRule};
+use wrong_type::{Rejected, wrong_type_message};
 
 /// Which file a toml error comes from, so the message names the right fix.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,15 +26,11 @@ pub(crate) enum TomlFile {
     FrontMatter,
 }
 
-/// Words a toml error in the merchant's language. serde's standard messages
-/// (`unknown field`, `missing field`, `unknown variant`) get their own message with
-/// the key and the valid keys; anything else keeps toml's English detail behind a
-/// localized prefix. Type errors are better worded by [`deserialize_all`], which
-/// knows the key and the value.
-pub(crate) fn toml_error_message(file: TomlFile, error: &toml::de::Error) -> Message {
-    serde_message(file, error.message())
-}
-
+/// Words a toml or serde message in the merchant's language. serde's standard
+/// messages (`unknown field`, `missing field`, `unknown variant`) get their own
+/// message with the key and the valid keys. Anything else keeps toml's English
+/// detail behind a localized prefix. [`deserialize_all`] words type errors better,
+/// with the key and the value.
 fn serde_message(file: TomlFile, message: &str) -> Message {
     let detail = message.trim().replace('\n', " ");
     let quoted = backquoted(&detail);
@@ -66,45 +69,92 @@ fn serde_message(file: TomlFile, message: &str) -> Message {
 /// one is known.
 pub(crate) type TomlProblem = (Option<Range<usize>>, Message);
 
+/// A problem found by probing one key: its span, serde's message and its wording.
+type Probed = (Option<Range<usize>>, String, Message);
+
 /// Deserializes `text`, which must be valid TOML with `document` as its parse. When
 /// serde fails, it stops at the first error, so every key of `document` is then
 /// checked on its own (see [`probe_keys`]) to report every unknown key and every
-/// value of the wrong type at once. Problems come in text order.
+/// value of the wrong type at once. `rules` tell what some text keys accept, so that
+/// a value of the wrong type gets a valid example. Problems come in text order.
 pub(crate) fn deserialize_all<T: DeserializeOwned>(
     file: TomlFile,
     text: &str,
     document: &DeTable<'_>,
+    rules: &[ValueRule],
 ) -> Result<T, Vec<TomlProblem>> {
     let error = match toml::from_str::<T>(text) {
         Ok(value) => return Ok(value),
         Err(error) => error,
     };
-    let mut problems = vec![first_error(file, text, document, &error)];
-    probe_keys::<T>(file, text, document, &mut problems);
+    let mut probed = Vec::new();
+    probe_keys::<T>(file, text, document, rules, &mut probed);
 
-    // The first error is usually found again by its key's probe.
+    // The first error is usually found again by its key's probe: at the same place,
+    // or, for the tag of an enum, at its value where toml blamed the table.
+    let first_start = error.span().map(|span| span.start);
+    let found_again = probed
+        .iter()
+        .any(|(span, raw, _)| span.as_ref().map(|span| span.start) == first_start || raw == error.message());
+    if !found_again {
+        let (span, message) = first_error::<T>(file, text, document, &error, rules);
+        probed.push((span, error.message().to_owned(), message));
+    }
+
+    // The keys of an unknown table all blame the table's key.
     let mut seen = Vec::new();
-    problems.retain(|(span, _)| {
-        let start = span.as_ref().map(|span| span.start);
-        let new = !seen.contains(&start);
-        seen.push(start);
-        new
-    });
+    let mut problems: Vec<TomlProblem> = probed
+        .into_iter()
+        .filter_map(|(span, _, message)| {
+            let start = span.as_ref().map(|span| span.start);
+            if seen.contains(&start) {
+                return None;
+            }
+            seen.push(start);
+            Some((span, message))
+        })
+        .collect();
     problems.sort_by_key(|(span, _)| span.as_ref().map_or(0, |span| span.start));
     Err(problems)
+}
+
+/// A value read by [`deserialize_repaired`], with what was changed to read it.
+pub(crate) struct Repaired<T> {
+    /// The value.
+    pub value: T,
+    /// The text it was read from.
+    pub text: String,
+    /// For each problem given, in order: the key it blames as written, the range
+    /// from that key to the end of its value, and whether the range now contains
+    /// the value under the key's correct name. Any other blamed range is blank.
+    pub blamed: Vec<(String, Range<usize>, bool)>,
+}
+
+impl<T> Repaired<T> {
+    /// Returns the repaired text with the blank range of blamed key `index` set to
+    /// `key = value`. Offsets after that range move.
+    pub fn with_value(&self, index: usize, value: &str) -> Option<String> {
+        let (key, range, moved) = self.blamed.get(index)?;
+        if *moved {
+            return None;
+        }
+        let start = self.text.get(..range.start)?;
+        let end = self.text.get(range.end..)?;
+        Some(format!("{start}{key} = {value}{end}"))
+    }
 }
 
 /// Deserializes `text` once the keys blamed by `problems` (from [`deserialize_all`])
 /// are blanked out, so that checks needing typed values can still run. A key missing
 /// after that takes the value of a blamed key of a close name (`legal_nam` for
 /// `legal_name`), written in its place. Blanking keeps every other byte offset, so
-/// spans found in the result point into `text`. Returns the value and the blanked
-/// ranges, or `None` when the text cannot be repaired this way.
+/// spans found in the result point into `text`. Returns `None` when the text cannot
+/// be repaired this way.
 pub(crate) fn deserialize_repaired<T: DeserializeOwned>(
     text: &str,
     document: &DeTable<'_>,
     problems: &[TomlProblem],
-) -> Option<(T, Vec<Range<usize>>)> {
+) -> Option<Repaired<T>> {
     let mut leaves = Vec::new();
     collect_leaves(document, &mut leaves);
     let mut blamed = Vec::new();
@@ -126,11 +176,19 @@ pub(crate) fn deserialize_repaired<T: DeserializeOwned>(
         let repaired = String::from_utf8(bytes.clone()).ok()?;
         let error = match toml::from_str::<T>(&repaired) {
             Ok(value) => {
-                let ranges = blamed
+                let blamed = blamed
                     .iter()
-                    .map(|(_, key, value)| key.start..value.end)
+                    .zip(&used)
+                    .map(|((_, key, value), moved)| {
+                        let written = text.get(key.clone()).unwrap_or_default().to_owned();
+                        (written, key.start..value.end, *moved)
+                    })
                     .collect();
-                return Some((value, ranges));
+                return Some(Repaired {
+                    value,
+                    text: repaired,
+                    blamed,
+                });
             }
             Err(error) => error,
         };
@@ -201,7 +259,13 @@ fn close_names(a: &str, b: &str) -> bool {
 
 /// Words the error serde stopped at, with its key and value when it is a type error
 /// on a value of `document`.
-fn first_error(file: TomlFile, text: &str, document: &DeTable<'_>, error: &toml::de::Error) -> TomlProblem {
+fn first_error<T: DeserializeOwned>(
+    file: TomlFile,
+    text: &str,
+    document: &DeTable<'_>,
+    error: &toml::de::Error,
+    rules: &[ValueRule],
+) -> TomlProblem {
     let mut span = error.span();
     // Where a struct is flattened into another, toml points at the table rather
     // than at the unknown key.
@@ -216,15 +280,139 @@ fn first_error(file: TomlFile, text: &str, document: &DeTable<'_>, error: &toml:
             span = Some(key);
         }
     }
+    // Where a struct is flattened into another (`[shipping.*]`, `[payment.*]`), toml
+    // also points at the table for a value of the wrong type, such as the `kind` of
+    // a shipping method. The value serde names is then looked for in the table.
+    if let Some(table_span) = span.clone()
+        && value_at(document, text, table_span.start).is_none()
+        && let Some((path, value)) = named_value(document, text, table_span.start, error.message())
+    {
+        // A probe of the key alone would fail on the keys of the table it leaves
+        // out, so the value is replaced in the whole text.
+        let probe = |replacement: &str| -> Option<String> {
+            let changed = format!("{}{replacement}{}", &text[..value.start], &text[value.end..]);
+            match toml::from_str::<T>(&changed) {
+                Err(found)
+                    if found.span().map(|span| span.start) == Some(table_span.start)
+                        && !found.message().starts_with("missing field") =>
+                {
+                    Some(found.message().trim().to_owned())
+                }
+                _ => None,
+            }
+        };
+        let whole = &text[value.clone()];
+        let message = word_rejection(error.message(), &path, whole, 0..whole.len(), rules, &probe)
+            .unwrap_or_else(|| serde_message(file, error.message()));
+        return (Some(value), message);
+    }
+
     let message = span
         .clone()
         .and_then(|span| {
-            let path = key_path_at(document, span.start)?;
-            let value = text.get(span)?;
-            type_error_message(error.message(), &path, value)
+            let (path, whole) = value_at(document, text, span.start)?;
+            let whole_text = text.get(whole.clone())?;
+            let part = span.start - whole.start..span.end.min(whole.end) - whole.start;
+            let probe = key_probe::<T>(&path, whole_text, part.clone());
+            word_rejection(error.message(), &path, whole_text, part, rules, &probe)
         })
         .unwrap_or_else(|| serde_message(file, error.message()));
     (span, message)
+}
+
+/// Words a value of `path` that serde rejected, where `whole` is the value as
+/// written and `part` the rejected part of it. `probe` returns serde's message for
+/// the value with its rejected part replaced. `None` when the message is no type
+/// error.
+fn word_rejection(
+    message: &str,
+    path: &[Step],
+    whole: &str,
+    part: Range<usize>,
+    rules: &[ValueRule],
+    probe: &dyn Fn(&str) -> Option<String>,
+) -> Option<Message> {
+    let keys = keys_of(path);
+    let rejected = Rejected {
+        message,
+        keys: &keys,
+        whole,
+        part,
+    };
+    wrong_type_message(&rejected, rules, probe)
+}
+
+/// Builds a probe for [`word_rejection`]: serde's message for a document that sets
+/// only `path`, to `whole` with its `part` replaced, unless that only lacks other
+/// keys.
+fn key_probe<T: DeserializeOwned>(
+    path: &[Step],
+    whole: &str,
+    part: Range<usize>,
+) -> impl Fn(&str) -> Option<String> {
+    move |replacement: &str| {
+        let source = format!("{}{replacement}{}", &whole[..part.start], &whole[part.end..]);
+        let (document, _) = probe_document(path, &source);
+        match toml::from_str::<T>(&document) {
+            Ok(_) => None,
+            Err(error) if error.message().starts_with("missing field") => None,
+            Err(error) => Some(error.message().trim().to_owned()),
+        }
+    }
+}
+
+/// Finds the value that serde's `message` names among the values of the table at
+/// `offset`, when exactly one of them matches: the `3` of ``invalid type: integer
+/// `3` ``, the `x` of `string "x"` or of ``unknown variant `x` ``. Returns its path
+/// and span.
+fn named_value(
+    document: &DeTable<'_>,
+    text: &str,
+    offset: usize,
+    message: &str,
+) -> Option<(Vec<Step>, Range<usize>)> {
+    let keys = key_path_at(document, offset)?;
+    let mut table = document;
+    for key in &keys {
+        match table.get(key.as_str())?.get_ref() {
+            DeValue::Table(inner) => table = inner,
+            _ => return None,
+        }
+    }
+
+    let (is_text, named) = if message.starts_with("unknown variant") {
+        (true, backquoted(message).into_iter().next()?)
+    } else if let Some(rest) = message.strip_prefix("invalid type: string \"") {
+        (true, rest.split_once("\", expected")?.0.to_owned())
+    } else if message.starts_with("invalid type: ") {
+        (false, backquoted(message).into_iter().next()?)
+    } else {
+        return None;
+    };
+    let mut found = table.iter().filter(|(_, value)| match value.get_ref() {
+        DeValue::String(written) => is_text && *written == named,
+        DeValue::Integer(_) | DeValue::Float(_) | DeValue::Boolean(_) => {
+            !is_text && text.get(value.span()) == Some(named.as_str())
+        }
+        _ => false,
+    });
+    let (key, value) = found.next()?;
+    if found.next().is_some() {
+        return None;
+    }
+    let mut path: Vec<Step> = keys.into_iter().map(Step::Key).collect();
+    path.push(Step::Key(key.get_ref().to_string()));
+    Some((path, value.span()))
+}
+
+/// Returns the keys of a path, without the elements of arrays of tables.
+fn keys_of(path: &[Step]) -> Vec<String> {
+    path.iter()
+        .filter_map(|step| match step {
+            Step::Key(key) => Some(key.clone()),
+            Step::Element => None,
+        })
+        .collect()
 }
 
 /// A step of a key path: a key, or an element of an array of tables.
@@ -243,102 +431,115 @@ fn probe_keys<T: DeserializeOwned>(
     file: TomlFile,
     text: &str,
     document: &DeTable<'_>,
-    problems: &mut Vec<TomlProblem>,
+    rules: &[ValueRule],
+    problems: &mut Vec<Probed>,
 ) {
-    let mut path = Vec::new();
-    let mut key_spans = Vec::new();
-    probe_table::<T>(file, text, document, &mut path, &mut key_spans, problems);
+    let mut probe = Probe {
+        file,
+        text,
+        rules,
+        path: Vec::new(),
+        key_spans: Vec::new(),
+        problems,
+    };
+    probe.table::<T>(document);
 }
 
-fn probe_table<T: DeserializeOwned>(
+/// The state of [`probe_keys`] while it walks the document.
+struct Probe<'a> {
     file: TomlFile,
-    text: &str,
-    table: &DeTable<'_>,
-    path: &mut Vec<Step>,
-    key_spans: &mut Vec<Range<usize>>,
-    problems: &mut Vec<TomlProblem>,
-) {
-    for (key, value) in table.iter() {
-        path.push(Step::Key(key.get_ref().to_string()));
-        key_spans.push(key.span());
-        match value.get_ref() {
-            DeValue::Table(inner) if !inner.is_empty() => {
-                probe_table::<T>(file, text, inner, path, key_spans, problems);
-            }
-            DeValue::Array(items)
-                if !items.is_empty()
-                    && items
-                        .iter()
-                        .all(|item| matches!(item.get_ref(), DeValue::Table(_))) =>
-            {
-                for item in items {
-                    if let DeValue::Table(inner) = item.get_ref() {
-                        path.push(Step::Element);
-                        probe_table::<T>(file, text, inner, path, key_spans, problems);
-                        path.pop();
+    text: &'a str,
+    rules: &'a [ValueRule],
+    /// Path of the key being probed.
+    path: Vec<Step>,
+    /// Span of each key of `path`.
+    key_spans: Vec<Range<usize>>,
+    problems: &'a mut Vec<Probed>,
+}
+
+impl Probe<'_> {
+    /// Probes every value of `table`, and of the tables under it.
+    fn table<T: DeserializeOwned>(&mut self, table: &DeTable<'_>) {
+        for (key, value) in table.iter() {
+            self.path.push(Step::Key(key.get_ref().to_string()));
+            self.key_spans.push(key.span());
+            match value.get_ref() {
+                DeValue::Table(inner) if !inner.is_empty() => {
+                    self.table::<T>(inner);
+                }
+                DeValue::Array(items)
+                    if !items.is_empty()
+                        && items
+                            .iter()
+                            .all(|item| matches!(item.get_ref(), DeValue::Table(_))) =>
+                {
+                    for item in items {
+                        if let DeValue::Table(inner) = item.get_ref() {
+                            self.path.push(Step::Element);
+                            self.table::<T>(inner);
+                            self.path.pop();
+                        }
+                    }
+                }
+                DeValue::Table(_) => self.value::<T>("{}", None),
+                _ => {
+                    let span = value.span();
+                    if let Some(source) = self.text.get(span.clone()) {
+                        self.value::<T>(source, Some(span.start));
                     }
                 }
             }
-            DeValue::Table(_) => probe_value::<T>(file, path, key_spans, "{}", None, problems),
-            _ => {
-                let span = value.span();
-                if let Some(source) = text.get(span.clone()) {
-                    probe_value::<T>(file, path, key_spans, source, Some(span.start), problems);
-                }
+            self.path.pop();
+            self.key_spans.pop();
+        }
+    }
+
+    /// Probes `path = source`, where `source` is the value's text and `value_start` its
+    /// offset in the file (`None` for an empty table, which has no value text).
+    fn value<T: DeserializeOwned>(&mut self, source: &str, value_start: Option<usize>) {
+        let (probe, probe_value_start) = probe_document(&self.path, source);
+        let Err(error) = toml::from_str::<T>(&probe) else {
+            return;
+        };
+        let message = error.message();
+        let keys = keys_of(&self.path);
+
+        if message.starts_with("unknown field") {
+            // Blame the outermost key with that name, so that the keys of an unknown
+            // table are not reported one by one.
+            let unknown = backquoted(message).into_iter().next().unwrap_or_default();
+            if let Some(depth) = keys.iter().position(|key| *key == unknown) {
+                let span = self.key_spans[depth].clone();
+                let worded = serde_message(self.file, message);
+                self.problems.push((Some(span), message.to_owned(), worded));
             }
+            return;
         }
-        path.pop();
-        key_spans.pop();
-    }
-}
-
-/// Probes `path = source`, where `source` is the value's text and `value_start` its
-/// offset in the file (`None` for an empty table, which has no value text).
-fn probe_value<T: DeserializeOwned>(
-    file: TomlFile,
-    path: &[Step],
-    key_spans: &[Range<usize>],
-    source: &str,
-    value_start: Option<usize>,
-    problems: &mut Vec<TomlProblem>,
-) {
-    let (probe, probe_value_start) = probe_document(path, source);
-    let Err(error) = toml::from_str::<T>(&probe) else {
-        return;
-    };
-    let message = error.message();
-    let keys: Vec<&str> = path
-        .iter()
-        .filter_map(|step| match step {
-            Step::Key(key) => Some(key.as_str()),
-            Step::Element => None,
-        })
-        .collect();
-
-    if message.starts_with("unknown field") {
-        // Blame the outermost key with that name, so that the keys of an unknown
-        // table are not reported one by one.
-        let unknown = backquoted(message).into_iter().next().unwrap_or_default();
-        if let Some(depth) = keys.iter().position(|key| *key == unknown) {
-            problems.push((Some(key_spans[depth].clone()), serde_message(file, message)));
+        let Some(value_start) = value_start else {
+            return;
+        };
+        let within = probe_value_start..probe_value_start + source.len();
+        // For the tag of an enum, such as `kind` of a shipping method, toml blames the
+        // table. The probe contains this key only, so its value is at fault.
+        let span =
+            if message.starts_with("unknown variant") || message.ends_with("expected variant identifier") {
+                Some(within.clone())
+            } else {
+                error.span()
+            };
+        let Some(span) = span else {
+            return;
+        };
+        if !within.contains(&span.start) || message.starts_with("missing field") {
+            return;
         }
-        return;
+        let part = span.start - probe_value_start..span.end.min(within.end) - probe_value_start;
+        let at = value_start + part.start..value_start + part.end;
+        let probe = key_probe::<T>(&self.path, source, part.clone());
+        let worded = word_rejection(message, &self.path, source, part, self.rules, &probe)
+            .unwrap_or_else(|| serde_message(self.file, message));
+        self.problems.push((Some(at), message.to_owned(), worded));
     }
-    let Some(value_start) = value_start else {
-        return;
-    };
-    let Some(span) = error.span() else {
-        return;
-    };
-    let within = probe_value_start..probe_value_start + source.len();
-    if !within.contains(&span.start) || message.starts_with("missing field") {
-        return;
-    }
-    let start = value_start + (span.start - probe_value_start);
-    let end = value_start + (span.end.min(within.end) - probe_value_start);
-    let path: Vec<String> = keys.iter().map(|key| (*key).to_owned()).collect();
-    let worded = type_error_message(message, &path, source).unwrap_or_else(|| serde_message(file, message));
-    problems.push((Some(start..end), worded));
 }
 
 /// Writes a TOML document that sets only `path = source`, with the offset of `source` in
@@ -387,6 +588,37 @@ fn quote_key(key: &str) -> String {
     }
 }
 
+/// Finds the path to the deepest value of `table` whose text contains `offset`, and
+/// that value's span. A table under a `[header]` is no value, since it has no text
+/// of its own to correct.
+fn value_at(table: &DeTable<'_>, text: &str, offset: usize) -> Option<(Vec<Step>, Range<usize>)> {
+    for (key, value) in table.iter() {
+        let inner = match value.get_ref() {
+            DeValue::Table(inner) => value_at(inner, text, offset),
+            DeValue::Array(items) => items.iter().find_map(|item| match item.get_ref() {
+                DeValue::Table(inner) => value_at(inner, text, offset).map(|(mut path, span)| {
+                    path.insert(0, Step::Element);
+                    (path, span)
+                }),
+                _ => None,
+            }),
+            _ => None,
+        };
+        let key = Step::Key(key.get_ref().to_string());
+        if let Some((mut path, span)) = inner {
+            path.insert(0, key);
+            return Some((path, span));
+        }
+        let span = value.span();
+        let header_table = matches!(value.get_ref(), DeValue::Table(_))
+            && !text.get(span.clone()).is_some_and(|value| value.starts_with('{'));
+        if span.contains(&offset) && !header_table {
+            return Some((vec![key], span));
+        }
+    }
+    None
+}
+
 /// Finds the keys leading to the deepest value of `table` whose text contains `offset`.
 fn key_path_at(table: &DeTable<'_>, offset: usize) -> Option<Vec<String>> {
     for (key, value) in table.iter() {
@@ -408,114 +640,6 @@ fn key_path_at(table: &DeTable<'_>, offset: usize) -> Option<Vec<String>> {
         }
     }
     None
-}
-
-/// Names what a value should have been, from the `expected …` part of a serde message.
-fn expected_kind(expected: &str) -> &'static str {
-    let expected = expected.trim();
-    match expected {
-        "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => "unsigned",
-        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => "integer",
-        "f32" | "f64" => "number",
-        "a boolean" => "boolean",
-        "a string" | "a borrowed string" | "a character" | "a char" => "text",
-        _ if expected.starts_with("a sequence") || expected.starts_with("a tuple") => "list",
-        _ if expected.starts_with("a map") || expected.starts_with("struct ") => "table",
-        _ => "other",
-    }
-}
-
-/// Words serde's `invalid type: …, expected …`, `invalid value: …, expected …` and
-/// `invalid length …, expected …` with the key, the value as written, what was
-/// expected in plain words and a corrected line. `None` for other messages.
-fn type_error_message(message: &str, path: &[String], value: &str) -> Option<Message> {
-    let message = message.trim();
-    let is_type_error = message.starts_with("invalid type:")
-        || message.starts_with("invalid value:")
-        || message.starts_with("invalid length");
-    if !is_type_error || path.is_empty() {
-        return None;
-    }
-    let (_, expected) = message.rsplit_once(", expected ")?;
-    let kind = expected_kind(expected);
-    let key = path.join(".");
-    let name = path.last().cloned().unwrap_or_default();
-    let shown = shorten(value.trim());
-    if kind == "table" || kind == "other" {
-        return Some(msg!(
-            "toml-wrong-type-detail",
-            key = key,
-            name = name,
-            value = shown,
-            expected = kind,
-            detail = expected
-        ));
-    }
-    Some(msg!(
-        "toml-wrong-type",
-        key = key,
-        value = shown,
-        expected = kind,
-        example = format!("{name} = {}", example(kind, value.trim()))
-    ))
-}
-
-/// Builds a corrected value of `kind`, from what was written when it can be:
-/// `"12"` becomes `12`, `-5` becomes `5`, `"tasse"` becomes `["tasse"]`.
-fn example(kind: &str, value: &str) -> String {
-    let unquoted = value
-        .strip_prefix('"')
-        .and_then(|rest| rest.strip_suffix('"'))
-        .or_else(|| value.strip_prefix('\'').and_then(|rest| rest.strip_suffix('\'')));
-    let inner = unquoted.unwrap_or(value).trim();
-    match kind {
-        "unsigned" => {
-            let digits = inner.trim_start_matches(['-', '+']).replace([' ', '_'], "");
-            if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
-                digits
-            } else {
-                "12".to_owned()
-            }
-        }
-        "integer" => {
-            let digits = inner.replace([' ', '_'], "");
-            if digits.trim_start_matches('-').parse::<u64>().is_ok() {
-                digits
-            } else {
-                "12".to_owned()
-            }
-        }
-        "number" => {
-            let number = inner.replace(',', ".").replace(' ', "");
-            if number.parse::<f64>().is_ok() {
-                number
-            } else {
-                "12.5".to_owned()
-            }
-        }
-        "boolean" => match inner.to_lowercase().as_str() {
-            "false" | "non" | "no" | "0" => "false".to_owned(),
-            _ => "true".to_owned(),
-        },
-        "list" if unquoted.is_some() => format!("[{value}]"),
-        "list" => "[\"a\", \"b\"]".to_owned(),
-        _ => {
-            let escaped = inner.replace('\\', "\\\\").replace('"', "\\\"");
-            format!("\"{escaped}\"")
-        }
-    }
-}
-
-/// Shortens a value for a message: at most 60 characters, on one line.
-fn shorten(value: &str) -> String {
-    const SHOWN: usize = 60;
-    let one_line = value.replace(['\n', '\r'], " ");
-    if one_line.chars().count() <= SHOWN {
-        one_line
-    } else {
-        let start: String = one_line.chars().take(SHOWN).collect();
-        format!("{start}…")
-    }
 }
 
 /// The `…` quoted words of a serde message, in order.
@@ -655,7 +779,7 @@ mod tests {
         let span = error.span().expect("span");
         let (line, column) = crate::diagnostics::line_column(text, split.offset + span.start);
         assert_eq!((line, column), (3, 1));
-        let message = toml_error_message(TomlFile::FrontMatter, &error);
+        let message = serde_message(TomlFile::FrontMatter, error.message());
         assert_eq!(message.id, "front-matter-unknown-key");
         assert_eq!(message.args[0], ("key", "prix".to_owned()));
         assert_eq!(message.args[1], ("valid", "title".to_owned()));
@@ -668,35 +792,6 @@ mod tests {
         let path: Vec<String> = ["currencies", "CHF", "rate"].map(str::to_owned).to_vec();
         let span = key_span(table.get_ref(), &path).expect("span");
         assert_eq!(&text[span], "CHF");
-    }
-
-    #[test]
-    fn type_error_names_key_value_and_fix() {
-        let path = ["build".to_owned(), "products_per_page".to_owned()];
-        let message = type_error_message("invalid type: string \"12\", expected usize", &path, "\"12\"")
-            .expect("a type error");
-        assert_eq!(message.id, "toml-wrong-type");
-        assert_eq!(message.args[0], ("key", "build.products_per_page".to_owned()));
-        assert_eq!(message.args[1], ("value", "\"12\"".to_owned()));
-        assert_eq!(message.args[2], ("expected", "unsigned".to_owned()));
-        assert_eq!(message.args[3], ("example", "products_per_page = 12".to_owned()));
-        assert!(type_error_message("too few unicode value digits", &path, "\"\\x\"").is_none());
-    }
-
-    #[test]
-    fn expected_kinds_and_examples() {
-        assert_eq!(expected_kind("u32"), "unsigned");
-        assert_eq!(expected_kind("i64"), "integer");
-        assert_eq!(expected_kind("a sequence"), "list");
-        assert_eq!(expected_kind("a string"), "text");
-        assert_eq!(expected_kind("a boolean"), "boolean");
-        assert_eq!(expected_kind("struct Address"), "table");
-        assert_eq!(expected_kind("a locale tag"), "other");
-        assert_eq!(example("unsigned", "-5"), "5");
-        assert_eq!(example("number", "\"12,5\""), "12.5");
-        assert_eq!(example("list", "\"table/assiettes\""), "[\"table/assiettes\"]");
-        assert_eq!(example("text", "12"), "\"12\"");
-        assert_eq!(example("boolean", "\"non\""), "false");
     }
 
     #[test]
@@ -739,7 +834,7 @@ mod tests {
         let text = "nam = \"a\"\nname = 1\n[[inner]]\ncount = \"3\"\ncont = 3\n[other]\na = 1\nb = 2\n";
         let document = DeTable::parse(text).expect("toml");
         let problems =
-            deserialize_all::<Outer>(TomlFile::Settings, text, document.get_ref()).expect_err("invalid");
+            deserialize_all::<Outer>(TomlFile::Settings, text, document.get_ref(), &[]).expect_err("invalid");
         let found: Vec<(&str, &str)> = problems
             .iter()
             .map(|(span, message)| (&text[span.clone().expect("span")], message.id))
@@ -774,11 +869,11 @@ mod tests {
         let text = "legal_nam = \"Brume\"\nemail = \"contact\"\n";
         let document = DeTable::parse(text).expect("toml");
         let problems =
-            deserialize_all::<Shop>(TomlFile::Settings, text, document.get_ref()).expect_err("typo");
-        let (shop, blanked) =
-            deserialize_repaired::<Shop>(text, document.get_ref(), &problems).expect("repaired");
-        assert_eq!(shop.legal_name, "Brume");
-        assert_eq!(&text[shop.email.span()], "\"contact\"");
-        assert_eq!(blanked, vec![std::ops::Range { start: 0, end: 19 }]);
+            deserialize_all::<Shop>(TomlFile::Settings, text, document.get_ref(), &[]).expect_err("typo");
+        let repaired = deserialize_repaired::<Shop>(text, document.get_ref(), &problems).expect("repaired");
+        assert_eq!(repaired.value.legal_name, "Brume");
+        assert_eq!(&text[repaired.value.email.span()], "\"contact\"");
+        assert_eq!(repaired.blamed, vec![("legal_nam".to_owned(), 0..19, true)]);
+        assert_eq!(repaired.with_value(0, "\"x\""), None);
     }
 }
