@@ -57,6 +57,19 @@ impl<K: Ord, V> SortedVecMap<K, V> {
         self.0.get_mut(key)
     }
 
+    /// Returns a map with the same keys and each value passed through `convert`.
+    pub fn map_values<W>(&self, mut convert: impl FnMut(&V) -> W) -> SortedVecMap<K, W>
+    where
+        K: Clone,
+    {
+        let entries: Vec<(K, W)> = self
+            .0
+            .iter()
+            .map(|(key, value)| (key.clone(), convert(value)))
+            .collect();
+        SortedVecMap(LiteMap::from_sorted_store_unchecked(entries))
+    }
+
     /// Builds the map from entries in any order; of two entries with the same key
     /// the last one wins, as with repeated `BTreeMap::insert`.
     fn from_entries(entries: Vec<(K, V)>) -> Self {

@@ -21,13 +21,14 @@ use tempfile::TempDir;
 use crate::cache::{PageCache, UpdateSink};
 use crate::cli::CommandError;
 use crate::diagnostics::Diagnostics;
-use crate::inputs::{InputDigests, Record};
+use crate::inputs::{InputChanges, InputDigests, Record, now_nanos};
 use crate::load::{self, LoadedShop, walk_failed};
 use crate::messages::Lang;
 use crate::msg;
 use crate::output::{DirSink, DiscardSink};
 use crate::progress::{self, Progress};
-use crate::render::{self, PageFingerprints, RenderOptions, RenderReport};
+use crate::render::{self, PageFingerprints, RenderMemo, RenderOptions, RenderReport, Rendered};
+use crate::state::{BuildState, PageEntry};
 
 /// Options of a build.
 #[derive(Debug, Clone)]
@@ -60,19 +61,38 @@ pub struct BuildSummary {
     /// Whether the build started from the previous build's cache and rendered only
     /// the pages whose inputs changed.
     pub incremental: bool,
+    /// Whether only some products' files changed and the build rendered what shows
+    /// them without loading the rest of the shop ([`patch_build`]).
+    pub patched: bool,
 }
 
 /// Builds the shop into `options.output`: load → fingerprint → render → write → swap.
 /// With a build cache for this output, only what changed is rendered and written.
+/// When only some products' files changed, and in ways no other page sees, the
+/// build starts from the state the last build left ([`crate::state`]) and renders
+/// those products' pages alone ([`patch_build`]).
 pub fn build(options: &BuildOptions) -> Result<BuildSummary, CommandError> {
     let started = Instant::now();
     require_site_toml(&options.root)?;
     check_output_is_safe(&options.root, &options.output)?;
+    let _lock = lock_shop(&options.root, options.lang)?;
+
+    let mut scan = None;
+    if options.stores.is_empty() && options.output.is_dir() {
+        match timed("patch", || patch_build(options, started))? {
+            Patched::Done(summary) => return Ok(summary),
+            Patched::NotPossible(scanned) => scan = scanned,
+        }
+    }
 
     let shop = timed("load", || progress::load_shop(&options.root, options.lang))?;
     check_store_filter(&shop, &options.stores)?;
 
-    let build_id = timed("fingerprint", || build_id(&shop.root, &shop.settings))?;
+    let scan = match scan {
+        Some(scan) => scan,
+        None => timed("fingerprint", || scan_inputs(&shop.root, &shop.settings))?,
+    };
+    let build_id = scan.build_id.clone();
     let render_options = RenderOptions {
         build_id: build_id.clone(),
         stores: options.stores.clone(),
@@ -81,25 +101,46 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, CommandError> {
     // The cache describes a build of every store. A build of some stores leaves it
     // out of date, so that build deletes it and the next build is a full one.
     let previous = if options.stores.is_empty() && options.output.is_dir() {
-        timed("read cache", || PageCache::read(&options.root, &options.output))
+        timed("read cache", || {
+            read_page_cache(&options.root, &options.output, &scan)
+        })
     } else {
         None
     };
     let incremental = previous.is_some();
+    let mut memo = RenderMemo::for_build();
     let (report, fingerprints, produced, pages_kept, files_written) = match previous {
-        Some(previous) => update(&shop, options, &render_options, previous)?,
-        None => full_build(&shop, options, &render_options)?,
+        Some(previous) => update(&shop, options, &render_options, previous, &mut memo)?,
+        None => full_build(&shop, options, &render_options, &mut memo)?,
     };
 
     if options.stores.is_empty() {
         let cache = PageCache {
+            build_id: build_id.clone(),
             fingerprints,
             sizes: produced,
         };
-        if let Err(error) = timed("write cache", || cache.write(&options.root, &options.output)) {
+        let written = timed("write cache", || {
+            cache.write(&options.root, &options.output)?;
+            let Some(memo) = memo.state() else {
+                return BuildState::delete(&options.root);
+            };
+            BuildState::write_full(
+                &options.root,
+                &options.output,
+                &build_id,
+                &shop.catalogue,
+                memo,
+                report.stores.clone(),
+            )?;
+            scan.record(&options.root)
+        });
+        if let Err(error) = written {
             tracing::warn!(%error, "could not write the build cache; the next build renders every page");
         }
-    } else if let Err(error) = PageCache::delete(&options.root) {
+    } else if let Err(error) =
+        PageCache::delete(&options.root).and_then(|()| BuildState::delete(&options.root))
+    {
         tracing::warn!(%error, "could not delete the build cache");
     }
 
@@ -110,6 +151,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, CommandError> {
         pages_kept,
         files_written,
         incremental,
+        patched: false,
     })
 }
 
@@ -122,13 +164,14 @@ fn full_build(
     shop: &LoadedShop,
     options: &BuildOptions,
     render_options: &RenderOptions,
+    memo: &mut RenderMemo,
 ) -> Result<Written, CommandError> {
     let staging = Staging::create(&options.output)?;
     let sink = DirSink::new(staging.path());
     let rendered = timed("render", || {
         let progress = Progress::files_written(sink.counter(), options.lang);
         let rendered =
-            render::render_shop_incremental(shop, render_options, &sink, &PageFingerprints::default());
+            render::render_shop_memo(shop, render_options, &sink, &PageFingerprints::default(), memo);
         progress.finish();
         rendered
     });
@@ -153,12 +196,13 @@ fn update(
     options: &BuildOptions,
     render_options: &RenderOptions,
     previous: PageCache,
+    memo: &mut RenderMemo,
 ) -> Result<Written, CommandError> {
     let staging = Staging::create(&options.output)?;
     let sink = UpdateSink::new(&options.output, staging.path(), previous.sizes);
     let rendered = timed("render", || {
         let progress = Progress::files_written(sink.counter(), options.lang);
-        let rendered = render::render_shop_incremental(shop, render_options, &sink, &previous.fingerprints);
+        let rendered = render::render_shop_memo(shop, render_options, &sink, &previous.fingerprints, memo);
         progress.finish();
         rendered
     });
@@ -169,13 +213,7 @@ fn update(
 
     // From here on the output changes: without a cache, a build interrupted now is
     // followed by a full build.
-    PageCache::delete(&options.root).map_err(|error| {
-        CommandError::io(
-            "io-delete-failed",
-            &options.root.join(crate::cache::CACHE_FILE),
-            &error,
-        )
-    })?;
+    delete_caches(&options.root)?;
     let produced = sink.produced();
     let pages: usize = report.stores.iter().map(|store| store.pages).sum();
     let summary = timed("apply", || sink.apply())
@@ -191,6 +229,241 @@ fn update(
     // moved files were in.
     drop(staging);
     Ok((report, fingerprints, produced, pages_kept, summary.written))
+}
+
+/// Deletes the page cache and the build state before the output changes, so that a
+/// build interrupted while it moves files is followed by a full one.
+fn delete_caches(root: &Path) -> Result<(), CommandError> {
+    PageCache::delete(root).map_err(|error| {
+        CommandError::io("io-delete-failed", &root.join(crate::cache::CACHE_FILE), &error)
+    })?;
+    BuildState::delete(root)
+        .map_err(|error| CommandError::io("io-delete-failed", &root.join(crate::state::STATE_FILE), &error))
+}
+
+/// The lock file that lets one build of a shop run at a time, relative to its root.
+pub const LOCK_FILE: &str = ".comptoir/cache/build.lock";
+
+/// Waits until no other build of the shop in `root` runs, and returns the lock
+/// that keeps others waiting until it is dropped. Two builds at once would swap
+/// outputs and caches under each other; the second one now starts from the first
+/// one's result. The system releases the lock of a build that is killed.
+fn lock_shop(root: &Path, lang: Lang) -> Result<fs::File, CommandError> {
+    let path = root.join(LOCK_FILE);
+    let opened = path.parent().map_or(Ok(()), fs::create_dir_all).and_then(|()| {
+        fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+    });
+    let file = opened.map_err(|error| CommandError::io("io-write-failed", &path, &error))?;
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(fs::TryLockError::WouldBlock) => {
+            eprintln!("{}", msg!("build-waiting").render(lang));
+            file.lock()
+                .map_err(|error| CommandError::io("io-write-failed", &path, &error))?;
+        }
+        // A file system without locks: the build runs unguarded, as before.
+        Err(fs::TryLockError::Error(error)) => tracing::debug!(%error, "could not lock the shop"),
+    }
+    Ok(file)
+}
+
+/// The outcome of [`patch_build`].
+enum Patched {
+    /// The build is done.
+    Done(BuildSummary),
+    /// The changes need the whole shop loaded; the inputs were scanned if they
+    /// could be, which the full build reuses.
+    NotPossible(Option<InputScan>),
+}
+
+/// Builds the shop when only the Markdown files of some products changed since
+/// the last build, and in ways no other product or page sees (see
+/// [`load::patch_products`]): the catalogue comes from the build state without
+/// parsing the other files, and only those products' pages, the listing pages and
+/// home page that show them, their items in the feeds and the price book are
+/// rendered. The output then has the bytes a full build would give it.
+///
+/// Returns [`Patched::NotPossible`] when another input changed, when the state,
+/// page cache and input record are not all of the last build, or when the
+/// edited products show on every page; nothing is written then.
+fn patch_build(options: &BuildOptions, started: Instant) -> Result<Patched, CommandError> {
+    let root = &options.root;
+    let Ok(settings) = load::load_settings(root) else {
+        return Ok(Patched::NotPossible(None));
+    };
+    let scan = timed("fingerprint", || scan_inputs(root, &settings))?;
+    let not_possible = |scan: InputScan, why: &str| {
+        tracing::debug!(why, "building from the whole shop");
+        Ok(Patched::NotPossible(Some(scan)))
+    };
+
+    let changes = scan.changes();
+    let products_only = changes
+        .changed
+        .iter()
+        .all(|name| name.starts_with("content/products/") && name.ends_with(".md"));
+    if changes.removed || !products_only {
+        return not_possible(scan, "files other than products' changed");
+    }
+    let Some(previous_id) = scan.previous_build_id().map(str::to_owned) else {
+        return not_possible(scan, "no record of the last build's inputs");
+    };
+    let Some(state) = BuildState::read(root, &options.output).filter(|state| state.build_id == previous_id)
+    else {
+        return not_possible(scan, "no build state of the last build");
+    };
+    if PageCache::build_id_of(root, &options.output).as_deref() != Some(state.pages_base()) {
+        return not_possible(scan, "no page cache of the last build");
+    }
+    let Some(catalogue) = timed("read state", || state.catalogue(root)) else {
+        return not_possible(scan, "no catalogue in the build state");
+    };
+
+    let mut shop = LoadedShop {
+        root: root.clone(),
+        settings,
+        catalogue,
+    };
+    // With nothing to render, the build checks the output instead, as a build from
+    // the page cache does: a file deleted or edited by hand is written again.
+    if changes.changed.is_empty() {
+        let matches = timed("check output", || {
+            PageCache::read(root, &options.output)
+                .is_some_and(|mut cache| state.complete(&mut cache) && cache.matches_output(&options.output))
+        });
+        if !matches {
+            return not_possible(scan, "the output differs from the last build's");
+        }
+    }
+
+    let paths: Vec<PathBuf> = changes.changed.iter().map(|name| root.join(name)).collect();
+    let replaced = if paths.is_empty() {
+        Vec::new()
+    } else {
+        match load::patch_products(&mut shop, &paths, true) {
+            Some(replaced) => replaced,
+            None => return not_possible(scan, "an edit reaches other pages, or has problems"),
+        }
+    };
+    let changed: Vec<usize> = replaced.iter().map(|replaced| replaced.index).collect();
+    // The pages at the old address of a product that moved are deleted, unless
+    // another edited product now has that address.
+    let moved_from: HashMap<String, u64> = replaced
+        .iter()
+        .filter(|replaced| replaced.moved(&shop.catalogue))
+        .flat_map(|replaced| render::product_files(&shop, &replaced.old))
+        .map(|file| (file, 0))
+        .collect();
+    let moved = !moved_from.is_empty();
+    drop(replaced);
+
+    let render_options = RenderOptions {
+        build_id: scan.build_id.clone(),
+        stores: Vec::new(),
+    };
+    let mut memo = RenderMemo::from_state(state.memo.clone());
+    let staging = Staging::create(&options.output)?;
+    // The sink deletes the files of its previous build that this one does not
+    // write: here, only those of the old addresses.
+    let sink = UpdateSink::new(&options.output, staging.path(), moved_from.clone());
+    let rendered = timed("render", || {
+        render::render_patch(&shop, &render_options, &sink, &mut memo, &changed, moved)
+    })?;
+    let (report, fingerprints) = match rendered {
+        Rendered::Done(report, fingerprints) => (report, fingerprints),
+        Rendered::NeedsFull => return not_possible(scan, "the edited products show on every page"),
+    };
+    if let Some(failure) = sink.take_failures().into_iter().next() {
+        return Err(CommandError::io("io-write-failed", &failure.path, &failure.error));
+    }
+    let Some(memo) = memo.state() else {
+        return not_possible(scan, "the render left no state");
+    };
+
+    let rendered_pages = fingerprints.len();
+    let produced = sink.produced();
+    // The staging folder holds the replaced files; deleting it frees their blocks,
+    // which runs beside the writing of the caches.
+    let mut cleanup = None;
+    let written = if changed.is_empty() {
+        0
+    } else {
+        // Without the input record no cache is trusted: a build interrupted while it
+        // moves files is followed by a full one.
+        InputDigests::delete(root).map_err(|error| {
+            CommandError::io("io-delete-failed", &root.join(crate::inputs::INPUTS_FILE), &error)
+        })?;
+        let summary = timed("apply", || sink.apply())
+            .map_err(|error| CommandError::io("io-write-failed", &options.output, &error))?;
+        cleanup = Some(std::thread::spawn(move || drop(staging)));
+        summary.written
+    };
+
+    let report = RenderReport {
+        stores: state.reports.clone(),
+        warnings: report.warnings,
+    };
+    let written_caches = timed("write cache", || {
+        if !changed.is_empty() {
+            let mut entries: Vec<PageEntry> = moved_from
+                .keys()
+                .filter(|file| !produced.contains_key(*file))
+                .map(|file| PageEntry {
+                    path: file.clone(),
+                    fingerprint: None,
+                    size: None,
+                })
+                .collect();
+            let mut fingerprints = fingerprints.0;
+            entries.extend(produced.into_iter().map(|(path, size)| PageEntry {
+                fingerprint: fingerprints.remove(&path),
+                path,
+                size: Some(size),
+            }));
+            state.write_patch(root, &scan.build_id, &shop.catalogue, &changed, memo, entries)?;
+        }
+        scan.record(root)
+    });
+    if let Err(error) = written_caches {
+        tracing::warn!(%error, "could not write the build cache; the next build renders every page");
+    }
+    if let Some(cleanup) = cleanup
+        && cleanup.join().is_err()
+    {
+        tracing::warn!("could not delete the staging folder");
+    }
+
+    let pages_total: usize = report.stores.iter().map(|store| store.pages).sum();
+    tracing::debug!(
+        pages_kept = pages_total - rendered_pages,
+        written,
+        "output updated"
+    );
+    Ok(Patched::Done(BuildSummary {
+        build_id: scan.build_id,
+        report,
+        elapsed: started.elapsed(),
+        pages_kept: pages_total.saturating_sub(rendered_pages),
+        files_written: written,
+        incremental: true,
+        patched: true,
+    }))
+}
+
+/// Reads the page cache of the last build into `output`, completed by the build
+/// state. It is trusted only when it describes the build whose inputs were
+/// recorded last, which the inputs' build id tells: `serve` and an interrupted
+/// build leave another one.
+fn read_page_cache(root: &Path, output: &Path, scan: &InputScan) -> Option<PageCache> {
+    let mut cache = PageCache::read(root, output)?;
+    if let Some(state) = BuildState::read(root, output) {
+        state.complete(&mut cache);
+    }
+    (Some(cache.build_id.as_str()) == scan.previous_build_id()).then_some(cache)
 }
 
 /// Counts the pages of `current` whose fingerprint is not the one in `previous`.
@@ -349,8 +622,51 @@ const INPUTS: [&str; 6] = ["site.toml", "content", "templates", "styles", "scrip
 /// path, size and digest of every input file, in path order, and over the version of
 /// `comptoir`, whose built-in themes are inputs too. The same inputs give the same
 /// id on any machine. The digests of files unchanged since the last build come from
-/// the shop's cache folder ([`InputDigests`]); the others are read in parallel.
+/// the shop's cache folder ([`InputDigests`]), which this records again.
 pub fn build_id(root: &Path, settings: &Settings) -> Result<String, CommandError> {
+    let scan = scan_inputs(root, settings)?;
+    if let Err(error) = scan.record(root) {
+        tracing::warn!(%error, "could not record the digests of the inputs; the next build reads them all again");
+    }
+    Ok(scan.build_id)
+}
+
+/// The input files of a shop, listed and digested, and the record of the last
+/// successful build they are compared with.
+#[derive(Debug)]
+pub struct InputScan {
+    /// The build id of these inputs ([`build_id`]).
+    pub build_id: String,
+    files: Vec<(String, Record)>,
+    previous: InputDigests,
+    taken: i128,
+}
+
+impl InputScan {
+    /// Returns the files that changed since the recorded build.
+    pub fn changes(&self) -> InputChanges {
+        self.previous
+            .changes(self.files.iter().map(|(name, record)| (name.as_str(), *record)))
+    }
+
+    /// Returns the build id of the recorded inputs.
+    pub fn previous_build_id(&self) -> Option<&str> {
+        self.previous.build_id()
+    }
+
+    /// Records these digests in the shop's cache folder, once the build of these
+    /// inputs succeeded.
+    pub fn record(&self, root: &Path) -> std::io::Result<()> {
+        let named = self.files.iter().map(|(name, record)| (name.as_str(), *record));
+        InputDigests::write(root, self.taken, &self.build_id, named)
+    }
+}
+
+/// Lists and digests the input files of the shop in `root`: the files unchanged
+/// since the recorded build keep their recorded digest; the others are read in
+/// parallel.
+pub fn scan_inputs(root: &Path, settings: &Settings) -> Result<InputScan, CommandError> {
+    let taken = now_nanos();
     let themes: BTreeSet<String> = settings
         .stores
         .iter()
@@ -366,7 +682,13 @@ pub fn build_id(root: &Path, settings: &Settings) -> Result<String, CommandError
         return Err(CommandError::Shop(diagnostics));
     }
 
+    tracing::debug!(
+        files = files.len(),
+        millis = (now_nanos() - taken) / 1_000_000,
+        "inputs listed"
+    );
     let previous = InputDigests::read(root);
+    tracing::debug!(millis = (now_nanos() - taken) / 1_000_000, "input record read");
     let records: Vec<Record> = files
         .par_iter()
         .map(|(name, path, metadata)| {
@@ -386,33 +708,90 @@ pub fn build_id(root: &Path, settings: &Settings) -> Result<String, CommandError
         hasher.update(record.size.to_le_bytes());
         hasher.update(record.digest);
     }
-    let named = files
-        .iter()
-        .map(|(name, _, _)| name.as_str())
-        .zip(records.iter().copied());
-    if let Err(error) = InputDigests::write(root, named) {
-        tracing::warn!(%error, "could not record the digests of the inputs; the next build reads them all again");
-    }
-
     let digest = hasher.finalize();
-    Ok(hex::encode(&digest[..6]))
+    Ok(InputScan {
+        build_id: hex::encode(&digest[..6]),
+        files: files
+            .into_iter()
+            .zip(records)
+            .map(|((name, _, _), record)| (name, record))
+            .collect(),
+        previous,
+        taken,
+    })
 }
 
-/// Lists every file under `path` (or `path` itself) with its name relative to `root`
-/// and its metadata, sorted by name and following symbolic links as loading and the
-/// static file copy do. A missing input is skipped: a shop need not override
-/// templates or styles. A link loop, a broken link or an unreadable entry goes to
-/// `diagnostics` and the walk goes on, so every such problem is reported at once.
-fn list_tree(
-    root: &Path,
-    path: &Path,
-    files: &mut Vec<(String, PathBuf, fs::Metadata)>,
-    diagnostics: &mut Diagnostics,
-) {
+/// An input file: its name relative to the shop's root, its path and metadata.
+type InputFile = (String, PathBuf, fs::Metadata);
+
+fn list_tree(root: &Path, path: &Path, files: &mut Vec<InputFile>, diagnostics: &mut Diagnostics) {
     if path.symlink_metadata().is_err() {
         return;
     }
-    for entry in walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name() {
+    let mut entries = Vec::new();
+    let mut problems = Diagnostics::new();
+    plan_tree(root, path, 0, &mut entries, &mut problems);
+    // The planned folders are walked in parallel; joined in plan order, the files
+    // come in the order of one walk of the whole tree.
+    let walked: Vec<(Vec<InputFile>, Diagnostics)> = entries
+        .into_par_iter()
+        .map(|entry| match entry {
+            Listed::File(file) => (vec![file], Diagnostics::new()),
+            Listed::Folder(folder) => {
+                let mut files = Vec::new();
+                let mut diagnostics = Diagnostics::new();
+                let walk = walkdir::WalkDir::new(&folder)
+                    .follow_links(true)
+                    .sort_by_file_name();
+                for entry in walk {
+                    list_entry(root, &folder, entry, &mut files, &mut diagnostics);
+                }
+                (files, diagnostics)
+            }
+        })
+        .collect();
+    let mut listed = Vec::new();
+    for (part, part_problems) in walked {
+        listed.extend(part);
+        problems.extend(part_problems);
+    }
+    if problems.is_empty() {
+        files.extend(listed);
+        return;
+    }
+    // A walk that starts below a link loop finds the loop one turn later and names
+    // it from there: one walk of the whole tree reports it as the merchant sees it.
+    let walk = walkdir::WalkDir::new(path).follow_links(true).sort_by_file_name();
+    for entry in walk {
+        list_entry(root, path, entry, files, diagnostics);
+    }
+}
+
+/// Folder levels below an input folder that are listed one by one before the
+/// folders below them are walked in parallel. A large catalogue keeps its products
+/// in folders such as `content/products/000/`, two levels down.
+const SPLIT_DEPTH: usize = 2;
+
+/// An entry of [`plan_tree`]: a file, or a folder to walk whole.
+enum Listed {
+    File(InputFile),
+    Folder(PathBuf),
+}
+
+/// Lists `path` and, down to [`SPLIT_DEPTH`], its folders, in the order of a walk
+/// sorted by file name; deeper folders are left for one walk each.
+fn plan_tree(
+    root: &Path,
+    path: &Path,
+    depth: usize,
+    entries: &mut Vec<Listed>,
+    diagnostics: &mut Diagnostics,
+) {
+    let walk = walkdir::WalkDir::new(path)
+        .follow_links(true)
+        .max_depth(1)
+        .sort_by_file_name();
+    for entry in walk {
         let entry = match entry {
             Ok(entry) => entry,
             Err(error) => {
@@ -420,23 +799,55 @@ fn list_tree(
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let metadata = match entry.metadata() {
-            Ok(metadata) => metadata,
-            Err(error) => {
-                diagnostics.push(walk_failed(root, path, &error));
+        if entry.file_type().is_dir() {
+            if entry.depth() == 0 {
                 continue;
             }
-        };
-        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let name: Vec<String> = relative
-            .components()
-            .map(|part| part.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        files.push((name.join("/"), entry.into_path(), metadata));
+            if depth + 1 < SPLIT_DEPTH {
+                plan_tree(root, entry.path(), depth + 1, entries, diagnostics);
+            } else {
+                entries.push(Listed::Folder(entry.into_path()));
+            }
+            continue;
+        }
+        let mut files = Vec::with_capacity(1);
+        list_entry(root, path, Ok(entry), &mut files, diagnostics);
+        entries.extend(files.into_iter().map(Listed::File));
     }
+}
+
+/// Adds a walked entry to `files` when it is a file, with its name relative to
+/// `root` and its metadata; a failure becomes a problem about `folder`.
+fn list_entry(
+    root: &Path,
+    folder: &Path,
+    entry: walkdir::Result<walkdir::DirEntry>,
+    files: &mut Vec<InputFile>,
+    diagnostics: &mut Diagnostics,
+) {
+    let entry = match entry {
+        Ok(entry) => entry,
+        Err(error) => {
+            diagnostics.push(walk_failed(root, folder, &error));
+            return;
+        }
+    };
+    if !entry.file_type().is_file() {
+        return;
+    }
+    let metadata = match entry.metadata() {
+        Ok(metadata) => metadata,
+        Err(error) => {
+            diagnostics.push(walk_failed(root, folder, &error));
+            return;
+        }
+    };
+    let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
+    let name: Vec<String> = relative
+        .components()
+        .map(|part| part.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    files.push((name.join("/"), entry.into_path(), metadata));
 }
 
 /// A staging folder next to the output, deleted when dropped unless swapped in.

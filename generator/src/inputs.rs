@@ -17,8 +17,9 @@ use sha2::{Digest, Sha256};
 /// The cache of input digests, relative to the shop's root.
 pub const INPUTS_FILE: &str = ".comptoir/cache/inputs.txt";
 
-/// First line of the file; another version of the format is ignored.
-const HEADER: &str = "comptoir input digests 1";
+/// First line of the file; another version of the format is ignored. The line
+/// goes on with the time the record was taken and the build id of those inputs.
+const HEADER: &str = "comptoir input digests 2";
 
 /// How long before the record was written a file's time must be for its digest to
 /// be reused.
@@ -45,6 +46,8 @@ pub struct InputDigests {
     records: HashMap<String, Record>,
     /// Files modified at or after this time (nanoseconds) are read again.
     trusted_before: i128,
+    /// The build id of the recorded inputs, when a build recorded it.
+    build_id: Option<String>,
 }
 
 impl InputDigests {
@@ -55,13 +58,15 @@ impl InputDigests {
             return InputDigests::default();
         };
         let mut lines = text.lines();
-        let Some(written) = lines
+        let mut header = lines
             .next()
             .and_then(|line| line.strip_prefix(HEADER))
-            .and_then(|rest| rest.trim().parse::<i128>().ok())
-        else {
+            .unwrap_or_default()
+            .split_whitespace();
+        let Some(written) = header.next().and_then(|time| time.parse::<i128>().ok()) else {
             return InputDigests::default();
         };
+        let build_id = header.next().map(str::to_owned);
         let mut records = HashMap::new();
         for line in lines {
             if let Some((name, record)) = parse_line(line) {
@@ -71,6 +76,34 @@ impl InputDigests {
         InputDigests {
             records,
             trusted_before: written - RACY_NANOS,
+            build_id,
+        }
+    }
+
+    /// Returns the build id recorded with the digests, if any.
+    pub fn build_id(&self) -> Option<&str> {
+        self.build_id.as_deref()
+    }
+
+    /// Returns the names of the files of `current` that are new or whose bytes
+    /// differ from the record, and whether some recorded file is gone.
+    pub fn changes<'n>(&self, current: impl IntoIterator<Item = (&'n str, Record)>) -> InputChanges {
+        let mut changed = Vec::new();
+        let mut present = 0;
+        for (name, record) in current {
+            match self.records.get(name) {
+                Some(previous) => {
+                    present += 1;
+                    if previous.size != record.size || previous.digest != record.digest {
+                        changed.push(name.to_owned());
+                    }
+                }
+                None => changed.push(name.to_owned()),
+            }
+        }
+        InputChanges {
+            changed,
+            removed: present < self.records.len(),
         }
     }
 
@@ -96,21 +129,33 @@ impl InputDigests {
         })
     }
 
-    /// Replaces the record of the shop in `root` with `records`, by name. The file is
-    /// written beside and renamed, so a build stopped halfway leaves the old one.
-    pub fn write<'r>(root: &Path, records: impl IntoIterator<Item = (&'r str, Record)>) -> io::Result<()> {
+    /// Deletes the record of the shop in `root`; a missing record is not an error.
+    /// Without it, no cache of the last build is trusted and every input is read.
+    pub fn delete(root: &Path) -> io::Result<()> {
+        match fs::remove_file(root.join(INPUTS_FILE)) {
+            Err(error) if error.kind() != io::ErrorKind::NotFound => Err(error),
+            _ => Ok(()),
+        }
+    }
+
+    /// Replaces the record of the shop in `root` with `records`, by name, taken at
+    /// `taken` (see [`now_nanos`]) for the inputs of `build_id`. The file is written
+    /// beside and renamed, so a build stopped halfway leaves the old one.
+    pub fn write<'r>(
+        root: &Path,
+        taken: i128,
+        build_id: &str,
+        records: impl IntoIterator<Item = (&'r str, Record)>,
+    ) -> io::Result<()> {
         let path = root.join(INPUTS_FILE);
         let Some(folder) = path.parent() else {
             return Ok(());
         };
         fs::create_dir_all(folder)?;
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |since| i128::try_from(since.as_nanos()).unwrap_or(i128::MAX));
         let mut temporary = tempfile::NamedTempFile::new_in(folder)?;
         {
             let mut out = io::BufWriter::new(temporary.as_file_mut());
-            writeln!(out, "{HEADER} {now}")?;
+            writeln!(out, "{HEADER} {taken} {build_id}")?;
             for (name, record) in records {
                 // Names with a tab or a line break cannot be written on one line;
                 // such a file is read again at every build.
@@ -130,6 +175,24 @@ impl InputDigests {
         temporary.persist(&path).map_err(|error| error.error)?;
         Ok(())
     }
+}
+
+/// The input files that differ from a record ([`InputDigests::changes`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InputChanges {
+    /// Names of the files that are new or whose bytes changed, in the order given.
+    pub changed: Vec<String>,
+    /// Whether some recorded file is gone.
+    pub removed: bool,
+}
+
+/// Returns the time now in nanoseconds since the Unix epoch, the time of a record.
+/// It is taken before the files are listed: a file modified after that is read
+/// again at the next build.
+pub fn now_nanos() -> i128 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| i128::try_from(since.as_nanos()).unwrap_or(i128::MAX))
 }
 
 fn parse_line(line: &str) -> Option<(&str, Record)> {
@@ -184,6 +247,7 @@ mod tests {
         let mut digests = InputDigests {
             records: HashMap::from([("a.md".to_owned(), forged)]),
             trusted_before: fresh.modified + 1,
+            build_id: None,
         };
         assert_eq!(digests.record("a.md", &file, &metadata).expect("record"), forged);
         digests.trusted_before = fresh.modified;
@@ -205,13 +269,51 @@ mod tests {
             modified: 1_700_000_000_123_456_789,
             digest: [9; 32],
         };
-        InputDigests::write(dir.path(), [("content/a b.md", record), ("bad\tname", record)]).expect("write");
+        InputDigests::write(
+            dir.path(),
+            now_nanos(),
+            "0123456789ab",
+            [("content/a b.md", record), ("bad\tname", record)],
+        )
+        .expect("write");
         let read = InputDigests::read(dir.path());
         assert_eq!(read.records.len(), 1);
         assert_eq!(read.records["content/a b.md"], record);
         assert!(read.trusted_before > record.modified);
+        assert_eq!(read.build_id(), Some("0123456789ab"));
 
         fs::write(dir.path().join(INPUTS_FILE), "something else\n1\t2\t00\tx\n").expect("damage");
         assert!(InputDigests::read(dir.path()).records.is_empty());
+    }
+
+    #[test]
+    fn changes_name_new_and_edited_files() {
+        let record = |size, byte| Record {
+            size,
+            modified: 1,
+            digest: [byte; 32],
+        };
+        let digests = InputDigests {
+            records: HashMap::from([
+                ("same.md".to_owned(), record(3, 1)),
+                ("edited.md".to_owned(), record(3, 2)),
+                ("gone.md".to_owned(), record(3, 3)),
+            ]),
+            trusted_before: 0,
+            build_id: None,
+        };
+        let changes = digests.changes([
+            ("same.md", record(3, 1)),
+            ("edited.md", record(3, 9)),
+            ("new.md", record(1, 1)),
+        ]);
+        assert_eq!(changes.changed, ["edited.md", "new.md"]);
+        assert!(changes.removed);
+        let changes = digests.changes([
+            ("same.md", record(3, 1)),
+            ("edited.md", record(3, 2)),
+            ("gone.md", record(3, 3)),
+        ]);
+        assert_eq!(changes, InputChanges::default());
     }
 }

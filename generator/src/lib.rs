@@ -18,4 +18,5 @@ pub mod progress;
 pub mod render;
 pub mod scaffold;
 pub mod serve;
+pub mod state;
 pub mod theme;

@@ -40,6 +40,14 @@ pub trait OutputSink: Sync {
         let bytes: Vec<u8> = parts.flatten().collect();
         self.write(path, &bytes)
     }
+
+    /// Returns the bytes the output holds at `path` from the previous build, so a
+    /// large file whose layout the renderer recorded can be rewritten in part (a
+    /// feed, the price book). Sinks that start from nothing return `None`.
+    fn previous(&self, path: &str) -> io::Result<Option<Vec<u8>>> {
+        checked_relative_path(path)?;
+        Ok(None)
+    }
 }
 
 /// Writes `parts` to a new file at `full`, creating its folder, and returns the size.

@@ -620,3 +620,40 @@ fn terminal_hides_bars_of_short_steps() {
     assert!(!terminal.contains("\x1b[2K"), "{terminal:?}");
     assert!(terminal.contains("Built 12 pages in "), "{terminal:?}");
 }
+
+#[test]
+fn second_build_waits_for_the_first() {
+    let (_temp, shop) = new_shop();
+    let lock_path = shop.join(generator::build::LOCK_FILE);
+    fs::create_dir_all(lock_path.parent().expect("cache folder")).expect("mkdir");
+    let lock = fs::File::create(&lock_path).expect("lock file");
+    // This test plays the first build: it holds the lock.
+    lock.lock().expect("lock");
+
+    let child = comptoir(&shop)
+        .args(["build", "--lang", "en"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn comptoir");
+    let mut child = child;
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    assert!(
+        child.try_wait().expect("wait").is_none(),
+        "the second build did not wait"
+    );
+    assert!(
+        !shop.join("public").exists(),
+        "the second build wrote while locked"
+    );
+
+    lock.unlock().expect("unlock");
+    let output = child.wait_with_output().expect("wait");
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).starts_with("Another build of this shop is running; this one starts when it ends.\n"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(shop.join("public").is_dir());
+}

@@ -323,3 +323,327 @@ fn store_build_deletes_the_cache() {
     assert_eq!(summary.pages_kept, 0);
     assert_same_as_full_build(shop.path());
 }
+
+const THE_VERT: &str = "public/fr/fr/produits/the-vert-sencha/index.html";
+const FEED: &str = "public/fr/feeds/fr-eur.xml";
+const PRICE_BOOK: &str = "public/fr/_comptoir/pricebook.json";
+
+#[test]
+fn product_edits_render_only_what_shows_them() {
+    let shop = shop();
+    let first = run_build(shop.path());
+    assert!(!first.patched, "a first build loads everything");
+    let the_vert = identity(&shop.path().join(THE_VERT));
+    let feed = fs::read(shop.path().join(FEED)).expect("feed");
+
+    // A price, then a body, then two products at once, then the first product
+    // again: each build starts from the state the previous one left.
+    let edits: [&[(&str, &str, &str)]; 4] = [
+        &[(
+            "content/products/carte-cadeau.md",
+            "price = \"30\"",
+            "price = \"35\"",
+        )],
+        &[(
+            "content/products/theiere.md",
+            "Une théière qui garde la chaleur.",
+            "Une théière en fonte qui garde la chaleur des heures.",
+        )],
+        &[
+            (
+                "content/products/theiere.md",
+                "backorder_days = 15",
+                "backorder_days = 20",
+            ),
+            (
+                "content/products/carte-cadeau.md",
+                "stock = \"untracked\"",
+                "stock = \"track\"",
+            ),
+        ],
+        &[(
+            "content/products/carte-cadeau.md",
+            "price = \"35\"",
+            "price = \"37.50\"",
+        )],
+    ];
+    for edit_set in edits {
+        for (file, from, to) in edit_set {
+            edit(&shop.path().join(file), from, to);
+        }
+        let summary = run_build(shop.path());
+        assert!(summary.patched, "{edit_set:?} loaded the whole shop");
+        assert!(summary.files_written > 0 && summary.files_written < 40);
+        let pages: usize = summary.report.stores.iter().map(|store| store.pages).sum();
+        assert_eq!(
+            pages,
+            first.report.stores.iter().map(|store| store.pages).sum::<usize>()
+        );
+        assert_same_as_full_build(shop.path());
+        assert_eq!(
+            identity(&shop.path().join(THE_VERT)),
+            the_vert,
+            "an unrelated page was rewritten"
+        );
+    }
+    assert_ne!(
+        fs::read(shop.path().join(FEED)).expect("feed"),
+        feed,
+        "the feed changed"
+    );
+
+    // A translated product: an edit of its base file or of its translation reads
+    // both; a new English address moves its English pages only.
+    let translated: [(&str, &str, &str); 3] = [
+        (
+            "content/products/tasses/tasse-gres.md",
+            "weight = 350",
+            "weight = 300",
+        ),
+        (
+            "content/products/tasses/tasse-gres.en.md",
+            "A hand-thrown mug.",
+            "A mug thrown by hand.",
+        ),
+        (
+            "content/products/tasses/tasse-gres.en.md",
+            "slug = \"stoneware-mug\"",
+            "slug = \"glazed-mug\"",
+        ),
+    ];
+    for (file, from, to) in translated {
+        edit(&shop.path().join(file), from, to);
+        let summary = run_build(shop.path());
+        assert!(summary.patched, "{file}: {to} loaded the whole shop");
+        assert_same_as_full_build(shop.path());
+    }
+
+    // A new title without `slug` moves the product to a new address: its old pages
+    // are deleted and the sitemaps list the new one.
+    edit(
+        &shop.path().join("content/products/the-vert.md"),
+        "title = \"Thé vert sencha\"",
+        "title = \"Thé vert de printemps\"",
+    );
+    let summary = run_build(shop.path());
+    assert!(summary.patched, "a new address loaded the whole shop");
+    assert!(!shop.path().join(THE_VERT).exists(), "the old address is gone");
+    assert!(
+        shop.path()
+            .join("public/fr/fr/produits/the-vert-de-printemps/index.html")
+            .is_file()
+    );
+    assert_same_as_full_build(shop.path());
+}
+
+#[test]
+fn taken_address_is_reported_by_the_full_load() {
+    let shop = shop();
+    run_build(shop.path());
+    let before = tree(&shop.path().join("public"));
+    edit(
+        &shop.path().join("content/products/the-vert.md"),
+        "title = \"Thé vert sencha\"",
+        "title = \"Thé vert sencha\"\nslug = \"carte-cadeau\"",
+    );
+    let options = BuildOptions {
+        root: shop.path().to_path_buf(),
+        output: shop.path().join("public"),
+        stores: Vec::new(),
+        lang: Lang::En,
+    };
+    let error = format!("{:?}", build(&options).expect_err("two products on one address"));
+    assert!(error.contains("slug-duplicate"), "{error}");
+    assert_eq!(tree(&shop.path().join("public")), before, "the output changed");
+}
+
+#[test]
+fn nothing_changed_writes_nothing_and_keeps_the_state() {
+    let shop = shop();
+    run_build(shop.path());
+    let state = fs::read(shop.path().join(generator::state::STATE_FILE)).expect("state");
+    let summary = run_build(shop.path());
+    assert!(summary.patched);
+    assert_eq!(summary.files_written, 0);
+    assert_eq!(
+        fs::read(shop.path().join(generator::state::STATE_FILE)).expect("state"),
+        state
+    );
+    // The warnings of a full build come out again: the CHF price of a product
+    // without one is missing in every build.
+    let full = full_warnings(shop.path());
+    let warnings: Vec<String> = summary.report.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warnings, full);
+}
+
+/// The warnings of a full build of a copy of `root`'s inputs.
+fn full_warnings(root: &Path) -> Vec<String> {
+    let copy = tempfile::tempdir().expect("temp dir");
+    copy_tree(root, copy.path());
+    fs::remove_dir_all(copy.path().join("public")).expect("remove output");
+    fs::remove_dir_all(copy.path().join(".comptoir")).expect("remove cache");
+    run_build(copy.path())
+        .report
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+#[test]
+fn edits_other_pages_see_load_the_whole_shop() {
+    let shop = shop();
+    run_build(shop.path());
+    // A product in the menu with a new title, a category change, a deleted
+    // translation, and a product edit next to a settings edit.
+    let edits: [&[(&str, &str, &str)]; 3] = [
+        &[(
+            "content/products/theiere.md",
+            "title = \"Théière en fonte\"",
+            "title = \"Théière\"",
+        )],
+        &[(
+            "content/products/carte-cadeau.md",
+            "categories = [\"cuisine\"]",
+            "categories = [\"the\"]",
+        )],
+        &[
+            (
+                "content/products/carte-cadeau.md",
+                "price = \"30\"",
+                "price = \"31\"",
+            ),
+            (
+                "site.toml",
+                "name = \"Atelier Brume\"",
+                "name = \"Atelier Brume et fils\"",
+            ),
+        ],
+    ];
+    for edit_set in edits {
+        for (file, from, to) in edit_set {
+            edit(&shop.path().join(file), from, to);
+        }
+        let summary = run_build(shop.path());
+        assert!(!summary.patched, "{edit_set:?} was rendered alone");
+        assert_same_as_full_build(shop.path());
+    }
+    fs::remove_file(shop.path().join("content/products/tasses/tasse-gres.en.md")).expect("delete");
+    assert!(
+        !run_build(shop.path()).patched,
+        "a deleted translation was rendered alone"
+    );
+    assert_same_as_full_build(shop.path());
+
+    // After those, the short way is open again.
+    edit(
+        &shop.path().join("content/products/carte-cadeau.md"),
+        "price = \"31\"",
+        "price = \"32\"",
+    );
+    assert!(run_build(shop.path()).patched);
+    assert_same_as_full_build(shop.path());
+}
+
+/// Something done to the files a build leaves, between two builds.
+type Damage<'a> = Box<dyn Fn() + 'a>;
+
+#[test]
+fn missing_or_damaged_state_loads_the_whole_shop() {
+    let shop = shop();
+    run_build(shop.path());
+    let state = shop.path().join(generator::state::STATE_FILE);
+    let catalogue = shop.path().join(generator::state::CATALOGUE_FILE);
+    let damages: [(&str, Damage); 4] = [
+        (
+            "state deleted",
+            Box::new(|| fs::remove_file(&state).expect("delete")),
+        ),
+        (
+            "state cut short",
+            Box::new(|| {
+                let bytes = fs::read(&state).expect("state");
+                fs::write(&state, &bytes[..bytes.len() / 2]).expect("cut");
+            }),
+        ),
+        (
+            "catalogue cut short",
+            Box::new(|| {
+                let bytes = fs::read(&catalogue).expect("catalogue");
+                fs::write(&catalogue, &bytes[..bytes.len() / 2]).expect("cut");
+            }),
+        ),
+        (
+            "feed edited",
+            Box::new(|| {
+                let path = shop.path().join(FEED);
+                let text = fs::read_to_string(&path).expect("feed");
+                fs::write(&path, text.replace("<channel>", "<channel>\n")).expect("edit");
+            }),
+        ),
+    ];
+    let mut price = 30;
+    for (what, damage) in damages {
+        let from = format!("price = \"{price}\"");
+        price += 1;
+        edit(
+            &shop.path().join("content/products/carte-cadeau.md"),
+            &from,
+            &format!("price = \"{price}\""),
+        );
+        damage();
+        let summary = run_build(shop.path());
+        // An edited feed no longer matches its layout, and the other products'
+        // items cannot be written without their bodies.
+        assert!(!summary.patched, "{what}");
+        assert_same_as_full_build(shop.path());
+    }
+}
+
+#[test]
+fn price_book_edited_by_hand_is_written_in_full() {
+    let shop = shop();
+    run_build(shop.path());
+    let path = shop.path().join(PRICE_BOOK);
+    let text = fs::read_to_string(&path).expect("price book");
+    fs::write(&path, text.replacen("\"items\":{", "\"items\": {", 1)).expect("edit");
+    edit(
+        &shop.path().join("content/products/carte-cadeau.md"),
+        "price = \"30\"",
+        "price = \"33\"",
+    );
+    assert!(run_build(shop.path()).patched);
+    assert_same_as_full_build(shop.path());
+}
+
+#[test]
+fn broken_product_edit_reports_the_file_and_keeps_the_output() {
+    let shop = shop();
+    run_build(shop.path());
+    let before = tree(&shop.path().join("public"));
+    edit(
+        &shop.path().join("content/products/carte-cadeau.md"),
+        "price = \"30\"",
+        "price = \"trente\"",
+    );
+    let options = BuildOptions {
+        root: shop.path().to_path_buf(),
+        output: shop.path().join("public"),
+        stores: Vec::new(),
+        lang: Lang::En,
+    };
+    let error = build(&options).expect_err("a bad price fails the build");
+    assert!(format!("{error:?}").contains("carte-cadeau.md"), "{error:?}");
+    assert_eq!(tree(&shop.path().join("public")), before, "the output changed");
+
+    edit(
+        &shop.path().join("content/products/carte-cadeau.md"),
+        "price = \"trente\"",
+        "price = \"34\"",
+    );
+    assert!(
+        run_build(shop.path()).patched,
+        "the state of the last good build is used"
+    );
+    assert_same_as_full_build(shop.path());
+}

@@ -205,15 +205,29 @@ fn slug_or_category_edit_rebuilds_everything() {
 }
 
 #[test]
-fn translated_product_and_build_id_themes_rebuild_everything() {
+fn translated_product_short_and_build_id_themes_rebuild_everything() {
     let shop = shop(true);
     let root = shop.path();
     let (mut rebuilder, _) = started(root);
-    // This product has an English translation file, which its texts merge.
+    // This product has an English translation file, which its texts merge: an
+    // edit of either file reads both again.
     let cup = root.join("content/products/tasses/tasse-gres.md");
     let text = fs::read_to_string(&cup).expect("cup");
     fs::write(&cup, format!("{text}\nUne phrase de plus.\n")).expect("write");
     let summary = rebuilder.rebuild(Rebuild::Reload, &[cup]).expect("rebuild");
+    assert!(summary.partial);
+    rebuilder.finish().expect("finish");
+    assert_same_as_full_build(root, &summary.build_id);
+    let english = root.join("content/products/tasses/tasse-gres.en.md");
+    edit(&english, "A hand-thrown mug.", "A mug thrown by hand.");
+    let summary = rebuilder.rebuild(Rebuild::Reload, &[english]).expect("rebuild");
+    assert!(summary.partial);
+    rebuilder.finish().expect("finish");
+    assert_same_as_full_build(root, &summary.build_id);
+    // A new English address takes the full rebuild in `serve`.
+    let english = root.join("content/products/tasses/tasse-gres.en.md");
+    edit(&english, "slug = \"stoneware-mug\"", "slug = \"glazed-mug\"");
+    let summary = rebuilder.rebuild(Rebuild::Reload, &[english]).expect("rebuild");
     assert!(!summary.partial);
     assert_same_as_full_build(root, &summary.build_id);
 
@@ -301,4 +315,37 @@ fn content_error_clears_pending_finish() {
         !rebuilder.listings_stale(),
         "nothing waits for finish after a failure"
     );
+}
+
+#[test]
+fn serve_writes_make_the_next_build_load_everything() {
+    let shop = shop(true);
+    let root = shop.path();
+    let options = BuildOptions {
+        root: root.to_path_buf(),
+        output: root.join("public"),
+        stores: Vec::new(),
+        lang: Lang::En,
+    };
+    build(&options).expect("first build");
+    let cache = root.join(generator::cache::CACHE_FILE);
+    assert!(cache.is_file());
+
+    // `serve` over the build's output: a first rebuild that writes nothing keeps the
+    // build's caches; an edit written into `public/` deletes them.
+    let (mut rebuilder, _) = started(root);
+    assert!(cache.is_file(), "nothing was written, the caches still hold");
+    edit(&root.join(TEAPOT), "price = 59.90", "price = 64.50");
+    let summary = rebuild_after(&mut rebuilder, root, TEAPOT);
+    assert!(summary.partial);
+    assert!(!cache.exists());
+    assert!(!root.join(generator::state::STATE_FILE).exists());
+    drop(rebuilder);
+
+    // The edit is undone while `serve` is stopped: the next build must not keep
+    // the pages `serve` wrote for the other price.
+    edit(&root.join(TEAPOT), "price = 64.50", "price = 59.90");
+    let summary = build(&options).expect("build after serve");
+    assert!(!summary.patched && !summary.incremental);
+    assert_same_as_full_build(root, &summary.build_id);
 }

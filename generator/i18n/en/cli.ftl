@@ -59,6 +59,7 @@ build-store = Store { $store }: { $pages ->
    *[other] { $files } files
 }.
 build-written = Written to { $path }.
+build-waiting = Another build of this shop is running; this one starts when it ends.
 build-progress = { $files ->
     [one] { $files } file written
    *[other] { $files } files written

@@ -58,6 +58,7 @@ build-store = Boutique { $store } : { $pages ->
    *[other] { $files } fichiers
 }.
 build-written = Écrit dans { $path }.
+build-waiting = Une autre génération de cette boutique est en cours ; celle-ci commencera à sa fin.
 build-progress = { $files ->
     [one] { $files } fichier écrit
    *[other] { $files } fichiers écrits

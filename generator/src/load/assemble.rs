@@ -203,33 +203,14 @@ fn merge_translations(
         } = translation;
         match translation.kind {
             ContentKind::Product => {
-                let draft = &mut drafts.products[index];
-                if text.slug.is_empty() {
-                    text.slug = commerce::slug::slug_or(&text.title, &draft.product.sku);
-                }
-                for (sku, title, title_at) in variant_titles {
-                    match draft
-                        .product
-                        .variants
-                        .iter_mut()
-                        .find(|variant| variant.sku == sku)
-                    {
-                        Some(variant) => {
-                            variant.titles.insert(locale.clone(), title);
-                        }
-                        None => {
-                            let valid = draft.product.variants.iter().map(|v| v.sku.as_str());
-                            let message = msg!(
-                                "translation-unknown-variant",
-                                sku = &sku,
-                                valid = short_list(valid)
-                            );
-                            problems.push(title_at.diagnostic(message));
-                        }
-                    }
-                }
-                draft.product.texts.insert(locale.clone(), text);
-                draft.slug_at.insert(locale, slug_at);
+                merge_product_translation(
+                    &mut drafts.products[index],
+                    locale,
+                    text,
+                    slug_at,
+                    variant_titles,
+                    problems,
+                );
             }
             ContentKind::Category => {
                 let draft = &mut drafts.categories[index];
@@ -245,6 +226,43 @@ fn merge_translations(
             }
         }
     }
+}
+
+/// Adds a translation's text and variant titles to a product.
+pub(super) fn merge_product_translation(
+    draft: &mut ProductDraft,
+    locale: Locale,
+    mut text: Text,
+    slug_at: Location,
+    variant_titles: Vec<(String, String, Location)>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    if text.slug.is_empty() {
+        text.slug = commerce::slug::slug_or(&text.title, &draft.product.sku);
+    }
+    for (sku, title, title_at) in variant_titles {
+        match draft
+            .product
+            .variants
+            .iter_mut()
+            .find(|variant| variant.sku == sku)
+        {
+            Some(variant) => {
+                variant.titles.insert(locale.clone(), title);
+            }
+            None => {
+                let valid = draft.product.variants.iter().map(|v| v.sku.as_str());
+                let message = msg!(
+                    "translation-unknown-variant",
+                    sku = &sku,
+                    valid = short_list(valid)
+                );
+                problems.push(title_at.diagnostic(message));
+            }
+        }
+    }
+    draft.product.texts.insert(locale.clone(), text);
+    draft.slug_at.insert(locale, slug_at);
 }
 
 fn fill_slug(text: &mut Text, fallback: &str) {

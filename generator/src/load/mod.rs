@@ -110,16 +110,23 @@ pub fn load_shop_counted(root: &Path, counts: &LoadCounts) -> Result<LoadedShop,
 }
 
 /// Applies edits of product files to a shop already loaded, without loading it
-/// again: `serve` calls it so that a change to one product of a large catalogue
-/// costs one file's parse. `paths` are the changed files.
+/// again: `serve` and the short path of `comptoir build` call it so that a change
+/// to one product of a large catalogue costs that product's parse. `paths` are
+/// the changed files.
 ///
-/// Returns the catalogue indices of the products replaced, or `None` when some
-/// change needs a full load. That is the case of a file that is not a product's
-/// own Markdown file or that has any problem. It is also the case of an edit that
-/// changes what other products or pages see of the product (sku, slug,
-/// categories, variants' skus, publication), and of a product that a translation
-/// completes.
-pub fn patch_products(shop: &mut LoadedShop, paths: &[PathBuf]) -> Option<Vec<usize>> {
+/// A product is read again whole: its base file and every translation file
+/// (`<name>.<locale>.md`), whichever of them changed. Returns the products
+/// replaced, in catalogue order, or `None` when some change needs a full load.
+/// That is the case of a file that is not a product's Markdown file, of a deleted
+/// file, and of any problem. It is also the case of an edit that changes what
+/// other products or pages see of the product (sku, categories, variants' skus,
+/// publication). A new address (slug) is accepted only with `new_addresses`, and
+/// only when no other product has that slug.
+pub fn patch_products(
+    shop: &mut LoadedShop,
+    paths: &[PathBuf],
+    new_addresses: bool,
+) -> Option<Vec<Replaced>> {
     let context = Context {
         root: &shop.root,
         settings: Some(&shop.settings),
@@ -145,40 +152,41 @@ pub fn patch_products(shop: &mut LoadedShop, paths: &[PathBuf]) -> Option<Vec<us
     canonical.sort();
     canonical.dedup();
 
-    let mut replacements = Vec::with_capacity(canonical.len());
+    let slugs = |product: &commerce::Product| -> Vec<(Locale, String)> {
+        product
+            .texts
+            .iter()
+            .map(|(locale, text)| (locale.clone(), text.slug.clone()))
+            .collect()
+    };
+    // A product is read again whole, from its base file and its translations,
+    // whichever of them changed.
+    let mut bases: Vec<String> = Vec::with_capacity(canonical.len());
     for path in &canonical {
         let file = files::content_file(&root, path)?;
-        if file.kind != files::ContentKind::Product || file.stem.contains('.') {
+        if file.kind != files::ContentKind::Product {
             return None;
         }
-        let mut problems = Vec::new();
-        let Some(draft::Draft::Product(draft)) = content::parse_file(&context, &file, &mut problems) else {
-            return None;
-        };
-        problems.extend(assemble::check_product_alone(&shop.settings, &draft));
-        if !problems.is_empty() || !draft.published {
-            return None;
-        }
-        let new = draft.product;
+        bases.push(content::split_locale(&file.stem).0.to_owned());
+    }
+    bases.sort();
+    bases.dedup();
+
+    let mut replacements = Vec::with_capacity(bases.len());
+    for base in &bases {
+        let new = read_product(&context, &root, base)?;
         let index = shop
             .catalogue
             .products
             .binary_search_by(|product| product.sku.as_str().cmp(&new.sku))
             .ok()?;
         let old = &shop.catalogue.products[index];
-        let slugs = |product: &commerce::Product| -> Vec<(Locale, String)> {
-            product
-                .texts
-                .iter()
-                .map(|(locale, text)| (locale.clone(), text.slug.clone()))
-                .collect()
-        };
         let variant_skus = |product: &commerce::Product| -> Vec<String> {
             product.variants.iter().map(|v| v.sku.clone()).collect()
         };
+        let same_address = slugs(old) == slugs(&new);
         let same_shape = old.source == new.source
-            && old.texts.len() == 1
-            && slugs(old) == slugs(&new)
+            && (same_address || new_addresses)
             && old.categories == new.categories
             && variant_skus(old) == variant_skus(&new);
         if !same_shape || replacements.iter().any(|(other, _)| *other == index) {
@@ -187,13 +195,112 @@ pub fn patch_products(shop: &mut LoadedShop, paths: &[PathBuf]) -> Option<Vec<us
         replacements.push((index, new));
     }
 
-    let mut indices = Vec::with_capacity(replacements.len());
-    for (index, product) in replacements {
-        shop.catalogue.products[index] = product;
-        indices.push(index);
+    // A new slug must be free. Any other product's slug in any locale counts, which
+    // may refuse a slug a full load would accept; the full load then decides.
+    let moved: Vec<&str> = replacements
+        .iter()
+        .filter(|(index, new)| slugs(&shop.catalogue.products[*index]) != slugs(new))
+        .flat_map(|(_, new)| new.texts.values().map(|text| text.slug.as_str()))
+        .collect();
+    if !moved.is_empty() {
+        let replaced: Vec<usize> = replacements.iter().map(|(index, _)| *index).collect();
+        let others = shop
+            .catalogue
+            .products
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| !replaced.contains(index))
+            .flat_map(|(_, product)| product.texts.values());
+        let batch = replacements.iter().flat_map(|(_, new)| new.texts.values());
+        let mut taken: Vec<&str> = others.chain(batch).map(|text| text.slug.as_str()).collect();
+        taken.sort_unstable();
+        let count = |slug: &str| taken.partition_point(|t| *t <= slug) - taken.partition_point(|t| *t < slug);
+        if moved.iter().any(|slug| count(slug) > 1) {
+            return None;
+        }
     }
-    indices.sort_unstable();
-    Some(indices)
+
+    let mut replaced = Vec::with_capacity(replacements.len());
+    for (index, product) in replacements {
+        let old = std::mem::replace(&mut shop.catalogue.products[index], product);
+        replaced.push(Replaced { index, old });
+    }
+    replaced.sort_unstable_by_key(|replaced| replaced.index);
+    Some(replaced)
+}
+
+/// Reads the product whose base file is `content/products/<base>.md` and its
+/// translations (`<base>.<locale>.md`), as a full load assembles it. Returns
+/// `None` when some file has a problem or the product is not published.
+fn read_product(context: &Context<'_>, root: &Path, base: &str) -> Option<commerce::Product> {
+    let base_path = root.join("content/products").join(format!("{base}.md"));
+    let file = files::content_file(root, &base_path)?;
+    let mut problems = Vec::new();
+    let Some(draft::Draft::Product(mut draft)) = content::parse_file(context, &file, &mut problems) else {
+        return None;
+    };
+
+    let folder = base_path.parent()?;
+    let name = base.rsplit('/').next().unwrap_or(base);
+    let prefix = format!("{name}.");
+    let mut translations: Vec<PathBuf> = std::fs::read_dir(folder)
+        .ok()?
+        .filter_map(|entry| entry.ok().map(|entry| entry.path()))
+        .filter(|path| {
+            path.file_name()
+                .and_then(|file_name| file_name.to_str())
+                .is_some_and(|file_name| file_name.starts_with(&prefix) && file_name.ends_with(".md"))
+        })
+        .collect();
+    translations.sort();
+    for path in translations {
+        let file = files::content_file(root, &path)?;
+        // `tasse.v2.md` is another product, not a translation of `tasse.md`.
+        let (file_base, locale) = content::split_locale(&file.stem);
+        if file_base != base || locale.is_none() {
+            continue;
+        }
+        match content::parse_file(context, &file, &mut problems) {
+            Some(draft::Draft::Translation(translation)) => assemble::merge_product_translation(
+                &mut draft,
+                translation.locale,
+                translation.text,
+                translation.slug_at,
+                translation.variant_titles,
+                &mut problems,
+            ),
+            Some(_) => continue,
+            None => return None,
+        }
+    }
+
+    problems.extend(assemble::check_product_alone(context.settings?, &draft));
+    (problems.is_empty() && draft.published).then_some(draft.product)
+}
+
+/// A product [`patch_products`] replaced.
+#[derive(Debug)]
+pub struct Replaced {
+    /// Its index in the catalogue.
+    pub index: usize,
+    /// The version it replaced.
+    pub old: commerce::Product,
+}
+
+impl Replaced {
+    /// Returns whether the product's address changed: its slug in some locale.
+    pub fn moved(&self, catalogue: &Catalogue) -> bool {
+        let new = &catalogue.products[self.index];
+        self.old.texts.len() != new.texts.len()
+            || self
+                .old
+                .texts
+                .iter()
+                .zip(new.texts.iter())
+                .any(|((old_locale, old), (new_locale, new))| {
+                    old_locale != new_locale || old.slug != new.slug
+                })
+    }
 }
 
 /// Loads and validates `site.toml` alone, for commands that need the settings but

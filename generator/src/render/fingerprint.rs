@@ -75,7 +75,7 @@ fn json_digest(value: &impl Serialize) -> Fingerprint {
 
 /// Digests of the catalogue entries, computed once per render and shared by every
 /// store.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct CatalogueDigests {
     products: Vec<Fingerprint>,
     categories: Vec<Fingerprint>,

@@ -46,10 +46,62 @@ impl PriceBookBlocks {
         Ok(PriceBookBlocks { order, blocks })
     }
 
+    /// Takes the blocks back from a price book written by [`PriceBookBlocks::json`],
+    /// given the length of each block as [`PriceBookBlocks::lengths`] returned it.
+    /// Returns `None` when `bytes` do not end with blocks of those lengths.
+    pub fn restore(bytes: &[u8], lengths: &[u32]) -> Option<PriceBookBlocks> {
+        let items = bytes.strip_suffix(b"}}")?;
+        let total: usize = lengths.iter().map(|length| *length as usize).sum();
+        // In the file the first block lost its leading comma.
+        let mut start = items.len().checked_sub(total.checked_sub(1)?)?;
+        if start == 0 || items[start - 1] != b'{' {
+            return None;
+        }
+        let mut blocks = Vec::with_capacity(lengths.len());
+        for (position, length) in lengths.iter().enumerate() {
+            let length = *length as usize;
+            let block = if position == 0 {
+                let mut first = Vec::with_capacity(length);
+                first.push(b',');
+                first.extend_from_slice(items.get(start..start + length - 1)?);
+                start += length - 1;
+                first
+            } else {
+                let block = items.get(start..start + length)?.to_vec();
+                start += length;
+                block
+            };
+            if block.first() != Some(&b',') {
+                return None;
+            }
+            blocks.push(block);
+        }
+        Some(PriceBookBlocks {
+            order: Vec::new(),
+            blocks,
+        })
+    }
+
+    /// Returns the length of each block, for [`PriceBookBlocks::restore`].
+    pub fn lengths(&self) -> Vec<u32> {
+        self.blocks
+            .iter()
+            .map(|block| u32::try_from(block.len()).unwrap_or(u32::MAX))
+            .collect()
+    }
+
     /// Writes again the blocks holding the skus of the products at `changed`,
     /// whose skus are the same as when the blocks were written.
     pub fn update(&mut self, data: &StoreData<'_>, changed: &[usize]) -> serde_json::Result<()> {
         let writer = ItemWriter::new(data);
+        if self.order.is_empty() {
+            // Restored blocks: the skus are those of the render that wrote them.
+            self.order = writer.order();
+            if self.order.len().div_ceil(PRICE_BOOK_BLOCK) != self.blocks.len() {
+                *self = PriceBookBlocks::new(data)?;
+                return Ok(());
+            }
+        }
         let mut stale: Vec<usize> = self
             .order
             .iter()

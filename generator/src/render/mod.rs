@@ -63,7 +63,7 @@ pub struct RenderOptions {
 }
 
 /// Counts of what one store's render produced.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StoreReport {
     /// Store id.
     pub store: String,
@@ -159,14 +159,75 @@ pub struct RenderMemo {
     digests: Option<CatalogueDigests>,
     /// Digests of the values every page of a store shares, per store and slice.
     slices: HashMap<usize, Vec<Fingerprint>>,
+    /// Whether only what [`MemoState`] keeps is kept, for a build that saves it
+    /// and exits: the price book's layout rather than its bytes.
+    layouts_only: bool,
 }
 
 /// The part of a [`RenderMemo`] that belongs to one store.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct StoreMemo {
     prices: Vec<store::ProductPrices>,
     listings: Vec<Vec<u32>>,
+    carry: Carry,
+}
+
+/// What one store's render of the large generated files leaves for the next: the
+/// price book's blocks, or only their lengths, and where each product's items lie
+/// in each feed.
+#[derive(Debug, Default)]
+struct Carry {
     price_book: Option<manifest::PriceBookBlocks>,
+    /// The lengths of the price book's blocks as written, when `price_book` is
+    /// not kept in memory.
+    price_book_layout: Option<Vec<u32>>,
+    feeds: Vec<FeedLayout>,
+    /// Set when a feed could not be rewritten in part: a render of some products
+    /// alone cannot write it whole, because the catalogue it started from may lack
+    /// the other products' bodies, which feeds quote.
+    needs_full: bool,
+}
+
+/// Where the items of each product lie in a feed file: after a head of `head`
+/// bytes, product by product in catalogue order, then the tail. A build that
+/// changed some products rewrites their items and copies the others' bytes from the
+/// previous file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FeedLayout {
+    /// Output path, from the store's folder.
+    path: String,
+    head: u64,
+    /// Bytes of each product's items.
+    items: Vec<u32>,
+}
+
+impl FeedLayout {
+    /// The size of the file this layout describes.
+    fn size(&self) -> u64 {
+        self.head
+            + self.items.iter().map(|length| u64::from(*length)).sum::<u64>()
+            + seo::FEED_TAIL.len() as u64
+    }
+}
+
+/// The part of a [`RenderMemo`] a build saves in the shop's cache folder for the
+/// next build: the catalogue's digests, the digests of what every page of a store
+/// shares, and each store's layout of its feeds and price book. The pages and files
+/// a render writes do not depend on it; it only lets [`render_products`] follow a
+/// render made by another process.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct MemoState {
+    digests: CatalogueDigests,
+    slices: Vec<(usize, Vec<Fingerprint>)>,
+    stores: Vec<StoreLayout>,
+}
+
+/// One store's part of a [`MemoState`].
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+struct StoreLayout {
+    position: usize,
+    price_book: Vec<u32>,
+    feeds: Vec<FeedLayout>,
 }
 
 /// The result of a render.
@@ -191,6 +252,77 @@ impl Rendered {
 }
 
 impl RenderMemo {
+    /// An empty memo that keeps only what [`RenderMemo::state`] returns, for a
+    /// build: the price book's bytes are not held after they are written.
+    pub fn for_build() -> RenderMemo {
+        RenderMemo {
+            layouts_only: true,
+            ..RenderMemo::default()
+        }
+    }
+
+    /// Returns what a later build needs to render some products alone, once a
+    /// render of every store filled this memo.
+    pub fn state(&self) -> Option<MemoState> {
+        let digests = self.digests.clone()?;
+        let mut slices: Vec<(usize, Vec<Fingerprint>)> = self
+            .slices
+            .iter()
+            .map(|(position, digests)| (*position, digests.clone()))
+            .collect();
+        slices.sort_unstable_by_key(|(position, _)| *position);
+        let mut stores = Vec::with_capacity(self.stores.len());
+        for (position, store) in &self.stores {
+            let price_book = match (&store.carry.price_book, &store.carry.price_book_layout) {
+                (Some(blocks), _) => blocks.lengths(),
+                (None, Some(layout)) => layout.clone(),
+                (None, None) => return None,
+            };
+            stores.push(StoreLayout {
+                position: *position,
+                price_book,
+                feeds: store.carry.feeds.clone(),
+            });
+        }
+        stores.sort_unstable_by_key(|store| store.position);
+        Some(MemoState {
+            digests,
+            slices,
+            stores,
+        })
+    }
+
+    /// A memo for [`render_products`] from the state a build saved. Themes, prices
+    /// and listings are built again by the first render; the price book's blocks
+    /// and the feeds' items are read back from the output as they are needed.
+    pub fn from_state(state: MemoState) -> RenderMemo {
+        RenderMemo {
+            themes: HashMap::new(),
+            stores: state
+                .stores
+                .into_iter()
+                .map(|store| {
+                    let carry = Carry {
+                        price_book: None,
+                        price_book_layout: Some(store.price_book),
+                        feeds: store.feeds,
+                        needs_full: false,
+                    };
+                    (
+                        store.position,
+                        StoreMemo {
+                            carry,
+                            ..StoreMemo::default()
+                        },
+                    )
+                })
+                .collect(),
+            digests: Some(state.digests),
+            slices: state.slices.into_iter().collect(),
+            layouts_only: true,
+        }
+    }
+
     /// Returns whether a render of every store filled this memo.
     pub fn is_filled(&self) -> bool {
         self.digests.is_some()
@@ -216,7 +348,11 @@ pub fn render_shop_memo(
     previous: &PageFingerprints,
     memo: &mut RenderMemo,
 ) -> Result<(RenderReport, PageFingerprints), Diagnostics> {
-    *memo = RenderMemo::default();
+    let layouts_only = memo.layouts_only;
+    *memo = RenderMemo {
+        layouts_only,
+        ..RenderMemo::default()
+    };
     let rendered = render_scoped(shop, options, sink, previous, memo, Scope::Everything).map(Rendered::done);
     if rendered.is_err() {
         *memo = RenderMemo::default();
@@ -253,6 +389,63 @@ pub fn render_products(
     rendered
 }
 
+/// Renders what [`render_products`] renders, and rewrites the items of the changed
+/// products in every feed, copying the other items from the previous output
+/// ([`OutputSink::previous`]). It follows a render that filled `memo`, possibly in
+/// another process ([`RenderMemo::from_state`]), so a build after edits to a few
+/// products writes everything a full render would change. Sitemaps and
+/// `robots.txt` are written again when `moved`, that is when some of the products
+/// have a new address; the pages at the old one are the caller's to delete
+/// ([`product_files`]). With no changed product, it renders nothing and only
+/// checks that a render of some products alone is possible.
+pub fn render_patch(
+    shop: &LoadedShop,
+    options: &RenderOptions,
+    sink: &dyn OutputSink,
+    memo: &mut RenderMemo,
+    changed: &[usize],
+    moved: bool,
+) -> Result<Rendered, Diagnostics> {
+    let rendered = render_scoped(
+        shop,
+        options,
+        sink,
+        &PageFingerprints::default(),
+        memo,
+        Scope::Patch(changed, moved),
+    );
+    if rendered.is_err() {
+        *memo = RenderMemo::default();
+    }
+    rendered
+}
+
+/// Returns the output files of the pages of `product` in every store, locale and
+/// currency of `shop`: the files a render of a catalogue holding it writes for it.
+pub fn product_files(shop: &LoadedShop, product: &commerce::Product) -> Vec<String> {
+    let single = commerce::Catalogue {
+        products: vec![product.clone()],
+        categories: Vec::new(),
+        pages: Vec::new(),
+    };
+    let mut files = Vec::new();
+    for store in &shop.settings.stores {
+        let routes = Routes::new(
+            store.locales.get_ref().clone(),
+            store.currencies.get_ref().clone(),
+            &single,
+            &shop.settings.shop.content_locale,
+        );
+        for locale in 0..routes.locales.len() {
+            for currency in 0..routes.currencies.len() {
+                let path = routes.path(&single, PageKind::Product(0), locale, currency);
+                files.push(format!("{}/{}", store.id.get_ref(), Routes::file_of(&path)));
+            }
+        }
+    }
+    files
+}
+
 /// Writes every store's sitemaps, `robots.txt` and product feeds from the state in
 /// `memo`: the part of a render that [`render_products`] leaves out.
 pub fn render_listings(
@@ -279,11 +472,15 @@ enum Scope<'s> {
     Everything,
     /// The pages showing these products, the price book and the store manifest.
     Products(&'s [usize]),
+    /// What [`Scope::Products`] covers, and these products' items in the feeds;
+    /// the sitemaps too when some of them moved to a new address. With no product,
+    /// nothing.
+    Patch(&'s [usize], bool),
     /// Sitemaps, `robots.txt` and feeds.
     Listings,
 }
 
-impl Scope<'_> {
+impl<'s> Scope<'s> {
     fn everything(self) -> bool {
         matches!(self, Scope::Everything)
     }
@@ -293,7 +490,28 @@ impl Scope<'_> {
     }
 
     fn price_book(self) -> bool {
-        matches!(self, Scope::Everything | Scope::Products(_))
+        match self {
+            Scope::Everything | Scope::Products(_) => true,
+            Scope::Patch(changed, _) => !changed.is_empty(),
+            Scope::Listings => false,
+        }
+    }
+
+    /// The products whose feed items are rewritten in place.
+    fn splices_feeds(self) -> Option<&'s [usize]> {
+        match self {
+            Scope::Patch(changed, _) if !changed.is_empty() => Some(changed),
+            _ => None,
+        }
+    }
+
+    /// The products replaced since the render that filled the memo, for a render
+    /// of some products alone.
+    fn changed(self) -> Option<&'s [usize]> {
+        match self {
+            Scope::Products(changed) | Scope::Patch(changed, _) => Some(changed),
+            Scope::Everything | Scope::Listings => None,
+        }
     }
 
     /// Returns whether the page `kind` is rendered. For [`Scope::Products`], that is
@@ -302,7 +520,7 @@ impl Scope<'_> {
         let changed = match self {
             Scope::Everything => return true,
             Scope::Listings => return false,
-            Scope::Products(changed) => changed,
+            Scope::Products(changed) | Scope::Patch(changed, _) => changed,
         };
         let is_changed = |index: usize| changed.binary_search(&index).is_ok();
         match kind {
@@ -359,20 +577,22 @@ fn render_scoped(
         };
         let changed = match scope {
             Scope::Everything => None,
-            Scope::Products(changed) => Some(changed),
+            Scope::Products(changed) | Scope::Patch(changed, _) => Some(changed),
             Scope::Listings => Some(&[][..]),
         };
         let kept = memo.stores.remove(&position);
-        let (reuse, price_book) = match (changed, kept) {
+        // A memo restored from a build's state has no prices: the store is priced
+        // again, which also gives every warning a full render gives.
+        let (reuse, carry) = match (changed, kept) {
             (Some(changed), Some(kept)) => (
                 Some(store::Reuse {
                     prices: kept.prices,
                     listings: kept.listings,
                     changed,
                 }),
-                kept.price_book,
+                kept.carry,
             ),
-            _ => (None, None),
+            _ => (None, Carry::default()),
         };
         let prepared = prepare_store(
             shop,
@@ -385,7 +605,7 @@ fn render_scoped(
             scope,
         );
         match prepared {
-            Ok(prepared) => stores.push((position, prepared, Mutex::new(price_book))),
+            Ok(prepared) => stores.push((position, prepared, Mutex::new(carry))),
             Err(errors) => diagnostics.extend(errors),
         }
     }
@@ -397,12 +617,12 @@ fn render_scoped(
         return Err(sorted_unique(diagnostics));
     }
 
-    let digests = match (scope, memo.digests.take()) {
-        (Scope::Products(changed), Some(mut digests)) => {
+    let digests = match (scope.changed(), memo.digests.take()) {
+        (Some(changed), Some(mut digests)) => {
             digests.update_products(&shop.catalogue, changed);
             digests
         }
-        (Scope::Listings, Some(digests)) => digests,
+        (None, Some(digests)) if matches!(scope, Scope::Listings) => digests,
         _ => timed_debug("catalogue digested", || CatalogueDigests::new(&shop.catalogue)),
     };
     let slices: Vec<Vec<Slice>> = stores
@@ -415,8 +635,10 @@ fn render_scoped(
         .map(|((position, _, _), slices)| (*position, slices.iter().map(|slice| slice.digest).collect()))
         .collect();
     // What every page shares (menu, category tree, content pages…) may show the
-    // changed products: then every page must be rendered again.
-    if matches!(scope, Scope::Products(_)) && slice_digests != memo.slices {
+    // changed products: then every page must be rendered again. So must every page
+    // when a template prints the build id, which changes with the edits.
+    let reads_build_id = || themes.values().any(|theme| theme.templates.any_reads_build_id());
+    if scope.changed().is_some() && (slice_digests != memo.slices || reads_build_id()) {
         *memo = RenderMemo::default();
         return Ok(Rendered::NeedsFull);
     }
@@ -424,7 +646,7 @@ fn render_scoped(
     let failures = Failures::default();
     let mut fingerprints = PageFingerprints::default();
     let mut reports = Vec::with_capacity(stores.len());
-    for ((_, prepared, price_book), slices) in stores.iter().zip(&slices) {
+    for ((_, prepared, carry), slices) in stores.iter().zip(&slices) {
         let target = Target {
             sink,
             previous,
@@ -432,22 +654,34 @@ fn render_scoped(
             digests: &digests,
         };
         let (report, store_fingerprints) =
-            render_store(prepared, options, &target, &failures, scope, slices, price_book);
+            render_store(prepared, options, &target, &failures, scope, slices, carry);
         reports.push(report);
         fingerprints.0.extend(store_fingerprints);
     }
     tracing::debug!(millis = started.elapsed().as_millis(), "pages and files written");
+    if stores.iter().any(|(_, _, carry)| lock(carry).needs_full) {
+        *memo = RenderMemo::default();
+        return Ok(Rendered::NeedsFull);
+    }
 
-    for (position, prepared, price_book) in stores {
-        let price_book = price_book
+    for (position, prepared, carry) in stores {
+        let mut carry = carry
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (prices, listings) = if memo.layouts_only {
+            if let Some(blocks) = carry.price_book.take() {
+                carry.price_book_layout = Some(blocks.lengths());
+            }
+            (Vec::new(), Vec::new())
+        } else {
+            (prepared.data.prices, prepared.data.listings)
+        };
         memo.stores.insert(
             position,
             StoreMemo {
-                prices: prepared.data.prices,
-                listings: prepared.data.listings,
-                price_book,
+                prices,
+                listings,
+                carry,
             },
         );
     }
@@ -1014,7 +1248,7 @@ fn render_store(
     failures: &Failures,
     scope: Scope<'_>,
     slices: &[Slice],
-    price_book: &Mutex<Option<manifest::PriceBookBlocks>>,
+    carry: &Mutex<Carry>,
 ) -> (StoreReport, Vec<(String, Fingerprint)>) {
     let started = Instant::now();
     let sink = target.sink;
@@ -1094,12 +1328,21 @@ fn render_store(
         }
     }
     if scope.listings() {
-        write_listings(prepared, sink, &write, failures, &files);
+        let feeds = write_listings(prepared, sink, &write, failures, &files);
+        lock(carry).feeds = feeds;
+    } else if matches!(scope, Scope::Patch(_, true)) {
+        write_sitemaps(prepared, &write);
+    }
+    if let Some(changed) = scope.splices_feeds() {
+        let mut carry = lock(carry);
+        let feeds = std::mem::take(&mut carry.feeds);
+        match splice_feeds(prepared, sink, failures, &files, changed, feeds) {
+            Some(feeds) => carry.feeds = feeds,
+            None => carry.needs_full = true,
+        }
     }
     if scope.price_book() {
-        write_price_book(
-            prepared, options, sink, &write, &files, failures, scope, price_book,
-        );
+        write_price_book(prepared, options, sink, &write, &files, failures, scope, carry);
     }
 
     let report = StoreReport {
@@ -1111,59 +1354,178 @@ fn render_store(
     (report, fingerprints)
 }
 
-/// Writes a store's sitemaps, `robots.txt` and feeds.
+/// Writes a store's sitemaps, `robots.txt` and feeds, and returns the layout of
+/// each feed.
 fn write_listings(
     prepared: &StoreRender<'_>,
     sink: &dyn OutputSink,
     write: &impl Fn(&str, &[u8]) -> bool,
     failures: &Failures,
     files: &AtomicUsize,
-) {
+) -> Vec<FeedLayout> {
     let started = Instant::now();
     let data = &prepared.data;
     let store_id = data.id();
-    for (path, text) in seo::sitemaps(data, &prepared.sitemap_pages) {
-        write(&path, text.as_bytes());
-    }
-    write("robots.txt", seo::robots(data).as_bytes());
-    tracing::debug!(
-        store = store_id,
-        millis = started.elapsed().as_millis(),
-        "sitemap written"
-    );
+    write_sitemaps(prepared, write);
 
-    let currencies = data.routes.currencies.len();
-    let feeds: Vec<(usize, usize)> = (0..data.routes.locales.len())
-        .flat_map(|locale| (0..currencies).map(move |currency| (locale, currency)))
-        .collect();
     // One feed at a time: a feed of 100,000 products is over 100 MB of text.
-    feeds.iter().for_each(|(locale, currency)| {
-        let env = PageEnv {
-            data,
-            locale: *locale,
-            currency: *currency,
-        };
+    let mut layouts = Vec::new();
+    for env in feed_envs(data) {
         let path = seo::feed_path(env.locale_tag().as_str(), env.currency_code().code());
         let full = format!("{store_id}/{path}");
-        let mut parts = feed_parts(env);
-        match sink.write_parts(&full, &mut parts) {
+        let head = seo::feed_head(env).into_bytes();
+        let mut layout = FeedLayout {
+            path,
+            head: head.len() as u64,
+            items: Vec::with_capacity(data.catalogue().products.len()),
+        };
+        let products = data.catalogue().products.len();
+        let mut starts = (0..products).step_by(FEED_PART_PRODUCTS);
+        let items = &mut layout.items;
+        let mut parts = std::iter::once(head)
+            .chain(std::iter::from_fn(|| {
+                let start = starts.next()?;
+                let end = (start + FEED_PART_PRODUCTS).min(products);
+                let (bytes, lengths) = seo::feed_items_measured(env, start..end);
+                items.extend_from_slice(&lengths);
+                Some(bytes)
+            }))
+            .chain(std::iter::once(seo::FEED_TAIL.as_bytes().to_vec()));
+        let written = sink.write_parts(&full, &mut parts);
+        drop(parts);
+        match written {
             Ok(()) => {
                 files.fetch_add(1, Ordering::Relaxed);
+                layouts.push(layout);
             }
             Err(error) => failures.write_failed(&full, &error),
         }
-    });
+    }
 
     tracing::debug!(
         store = store_id,
         millis = started.elapsed().as_millis(),
         "feeds written"
     );
+    layouts
 }
 
-/// Writes a store's price book, manifest and consent policy. `price_book` holds
-/// the price book's blocks from the previous render of the store, if any, and
-/// receives this render's.
+/// Writes a store's sitemaps and `robots.txt`.
+fn write_sitemaps(prepared: &StoreRender<'_>, write: &impl Fn(&str, &[u8]) -> bool) {
+    let started = Instant::now();
+    let data = &prepared.data;
+    for (path, text) in seo::sitemaps(data, &prepared.sitemap_pages) {
+        write(&path, text.as_bytes());
+    }
+    write("robots.txt", seo::robots(data).as_bytes());
+    tracing::debug!(
+        store = data.id(),
+        millis = started.elapsed().as_millis(),
+        "sitemap written"
+    );
+}
+
+/// The page environment of each feed of a store: one per locale and currency.
+fn feed_envs<'e>(data: &'e StoreData<'e>) -> Vec<PageEnv<'e, 'e>> {
+    let currencies = data.routes.currencies.len();
+    (0..data.routes.locales.len())
+        .flat_map(|locale| {
+            (0..currencies).map(move |currency| PageEnv {
+                data,
+                locale,
+                currency,
+            })
+        })
+        .collect()
+}
+
+/// Writes each feed of a store again with new items for the `changed` products and
+/// the other items copied from the previous file, as `layouts` places them.
+/// Returns the new layouts, or `None` when a feed has no layout or its previous
+/// file is not the one the layout describes: then the render cannot be done
+/// without the whole shop.
+fn splice_feeds(
+    prepared: &StoreRender<'_>,
+    sink: &dyn OutputSink,
+    failures: &Failures,
+    files: &AtomicUsize,
+    changed: &[usize],
+    mut layouts: Vec<FeedLayout>,
+) -> Option<Vec<FeedLayout>> {
+    let started = Instant::now();
+    let data = &prepared.data;
+    let store_id = data.id();
+    let products = data.catalogue().products.len();
+    let mut result = Vec::new();
+    for env in feed_envs(data) {
+        let path = seo::feed_path(env.locale_tag().as_str(), env.currency_code().code());
+        let full = format!("{store_id}/{path}");
+        let previous = layouts
+            .iter()
+            .position(|layout| layout.path == path && layout.items.len() == products)
+            .map(|position| layouts.swap_remove(position));
+        let old = match previous {
+            Some(layout) => match sink.previous(&full) {
+                Ok(Some(bytes)) if bytes.len() as u64 == layout.size() => Some((layout, bytes)),
+                Ok(_) => None,
+                Err(error) => {
+                    tracing::debug!(path = full, %error, "could not read the previous feed");
+                    None
+                }
+            },
+            None => None,
+        };
+        let Some((mut layout, old)) = old else {
+            tracing::debug!(path = full, "the previous feed does not match its layout");
+            return None;
+        };
+
+        // The head is written again from the settings; each changed product's items
+        // replace its old ones, and the runs of products between are copied.
+        let head = seo::feed_head(env).into_bytes();
+        let mut out = Vec::with_capacity(old.len() + 4096 * changed.len());
+        out.extend_from_slice(&head);
+        let offsets: Vec<usize> = std::iter::once(layout.head as usize)
+            .chain(layout.items.iter().scan(layout.head as usize, |end, length| {
+                *end += *length as usize;
+                Some(*end)
+            }))
+            .collect();
+        let mut copied_to = 0;
+        for index in changed.iter().copied().filter(|index| *index < products) {
+            out.extend_from_slice(&old[offsets[copied_to]..offsets[index]]);
+            let (items, lengths) = seo::feed_items_measured(env, index..index + 1);
+            out.extend_from_slice(&items);
+            layout.items[index] = lengths.first().copied().unwrap_or(0);
+            copied_to = index + 1;
+        }
+        out.extend_from_slice(&old[offsets[copied_to]..]);
+        layout.head = head.len() as u64;
+        drop(old);
+        match sink.write_owned(&full, out) {
+            Ok(()) => {
+                files.fetch_add(1, Ordering::Relaxed);
+                result.push(layout);
+            }
+            Err(error) => failures.write_failed(&full, &error),
+        }
+    }
+    tracing::debug!(
+        store = store_id,
+        millis = started.elapsed().as_millis(),
+        "feeds patched"
+    );
+    Some(result)
+}
+
+/// Locks one store's [`Carry`]; a render thread that panicked leaves it usable.
+fn lock(carry: &Mutex<Carry>) -> std::sync::MutexGuard<'_, Carry> {
+    carry.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Writes a store's price book, manifest and consent policy. `carry` holds the
+/// price book's blocks, or their layout, from the previous render of the store, if
+/// any, and receives this render's.
 #[allow(clippy::too_many_arguments)]
 fn write_price_book(
     prepared: &StoreRender<'_>,
@@ -1173,22 +1535,31 @@ fn write_price_book(
     files: &AtomicUsize,
     failures: &Failures,
     scope: Scope<'_>,
-    price_book: &Mutex<Option<manifest::PriceBookBlocks>>,
+    carry: &Mutex<Carry>,
 ) {
     let started = Instant::now();
     let data = &prepared.data;
-    let mut blocks = price_book.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let written = match (scope, blocks.take()) {
-        (Scope::Products(changed), Some(mut previous)) => previous.update(data, changed).map(|()| previous),
+    let full = format!("{}/{PRICE_BOOK_PATH}", data.id());
+    let mut carry = lock(carry);
+    let layout = carry.price_book_layout.take();
+    let previous = carry.price_book.take().or_else(|| {
+        // A memo restored from a build's state: the blocks are read back from the
+        // price book that build wrote.
+        let layout = layout?;
+        scope.changed()?;
+        let bytes = sink.previous(&full).ok().flatten()?;
+        manifest::PriceBookBlocks::restore(&bytes, &layout)
+    });
+    let written = match (scope.changed(), previous) {
+        (Some(changed), Some(mut previous)) => previous.update(data, changed).map(|()| previous),
         _ => manifest::PriceBookBlocks::new(data),
     }
     .and_then(|current| {
         let bytes = current.json(data, &options.build_id)?;
-        *blocks = Some(current);
+        carry.price_book = Some(current);
         Ok(bytes)
     });
-    drop(blocks);
-    let full = format!("{}/{PRICE_BOOK_PATH}", data.id());
+    drop(carry);
     // At 100,000 products the price book is about 80 MB: handed over, not copied.
     match written
         .map_err(std::io::Error::other)
@@ -1213,19 +1584,6 @@ fn write_price_book(
 /// Products per part of a streamed feed: each part is rendered in parallel, and
 /// only one part is in memory at a time.
 const FEED_PART_PRODUCTS: usize = 2000;
-
-/// Returns the product feed of `env`'s locale and currency in parts: the head, the
-/// items of each run of products, then the tail.
-fn feed_parts<'e>(env: PageEnv<'e, 'e>) -> impl Iterator<Item = Vec<u8>> + 'e {
-    let products = env.data.catalogue().products.len();
-    let items = (0..products).step_by(FEED_PART_PRODUCTS).map(move |start| {
-        let end = (start + FEED_PART_PRODUCTS).min(products);
-        seo::feed_items_range(env, start..end)
-    });
-    std::iter::once(seo::feed_head(env).into_bytes())
-        .chain(items)
-        .chain(std::iter::once(seo::FEED_TAIL.as_bytes().to_vec()))
-}
 
 /// Asks `sink` to keep the previous build's file at `path`; a sink that cannot
 /// keep it, or an error, means the page is rendered again.

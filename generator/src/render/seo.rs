@@ -403,7 +403,7 @@ fn google_availability(value: &str) -> &'static str {
 }
 
 /// The end of a Google Merchant Center RSS 2.0 feed. A feed is [`feed_head`], then
-/// [`feed_items_range`] of every product in catalogue order, then this tail. The renderer
+/// [`feed_items_measured`] of every product in catalogue order, then this tail. The renderer
 /// writes it in parts because the feed of 100,000 products is over 150 MB.
 pub const FEED_TAIL: &str = "</channel>\n</rss>\n";
 
@@ -423,15 +423,16 @@ pub fn feed_head(env: PageEnv<'_, '_>) -> String {
     out
 }
 
-/// Products per parallel task of [`feed_items_range`].
+/// Products per parallel task of [`feed_items_measured`].
 const FEED_BLOCK: usize = 256;
 
 /// Builds the feed items of the products in `products`, in catalogue order: one
 /// item per sku priced in the feed's currency, with VAT included in the price as
 /// Google requires in Europe. Blocks of products render in parallel, each into
-/// one buffer.
-pub fn feed_items_range(env: PageEnv<'_, '_>, products: std::ops::Range<usize>) -> Vec<u8> {
-    let blocks: Vec<String> = products
+/// one buffer. Returns the items and the length in bytes of each product's items,
+/// so that a later build can replace one product's items in the written feed.
+pub fn feed_items_measured(env: PageEnv<'_, '_>, products: std::ops::Range<usize>) -> (Vec<u8>, Vec<u32>) {
+    let blocks: Vec<(String, Vec<u32>)> = products
         .clone()
         .step_by(FEED_BLOCK)
         .collect::<Vec<usize>>()
@@ -439,18 +440,25 @@ pub fn feed_items_range(env: PageEnv<'_, '_>, products: std::ops::Range<usize>) 
         .map(|start| {
             let end = (start + FEED_BLOCK).min(products.end);
             let mut out = String::with_capacity((end - start) * 4096);
+            let mut lengths = Vec::with_capacity(end - start);
             let mut scratch = FeedScratch::new(env);
             for index in start..end {
+                let before = out.len();
                 push_feed_items(&mut out, &mut scratch, env, index);
+                // One product's items are a few kilobytes; a feed larger than 4 GB
+                // is beyond what Google reads anyway.
+                lengths.push(u32::try_from(out.len() - before).unwrap_or(u32::MAX));
             }
-            out
+            (out, lengths)
         })
         .collect();
-    let mut bytes = Vec::with_capacity(blocks.iter().map(String::len).sum());
-    for block in &blocks {
+    let mut bytes = Vec::with_capacity(blocks.iter().map(|(block, _)| block.len()).sum());
+    let mut lengths = Vec::with_capacity(products.len());
+    for (block, block_lengths) in &blocks {
         bytes.extend_from_slice(block.as_bytes());
+        lengths.extend_from_slice(block_lengths);
     }
-    bytes
+    (bytes, lengths)
 }
 
 /// Escaped text that a feed repeats in every item, and buffers reused from one
@@ -483,7 +491,7 @@ impl FeedScratch {
     }
 }
 
-/// Appends the feed items of product `index`, as [`feed_items_range`] describes.
+/// Appends the feed items of product `index`, as [`feed_items_measured`] describes.
 fn push_feed_items(out: &mut String, scratch: &mut FeedScratch, env: PageEnv<'_, '_>, index: usize) {
     let data = env.data;
     let code = env.currency_code();

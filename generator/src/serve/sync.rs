@@ -284,6 +284,8 @@ pub struct Rebuilder {
     memo: RenderMemo,
     /// The id of the last build.
     build_id: String,
+    /// Whether the caches of `comptoir build` were deleted ([`Rebuilder::forget_build_caches`]).
+    build_caches_forgotten: bool,
     /// Whether the sitemaps and feeds still describe the catalogue before the last
     /// rebuild of a few products: [`Rebuilder::finish`] writes them.
     listings_stale: bool,
@@ -316,6 +318,7 @@ impl Rebuilder {
             memo: RenderMemo::default(),
             build_id: String::new(),
             listings_stale: false,
+            build_caches_forgotten: false,
         })
     }
 
@@ -353,8 +356,9 @@ impl Rebuilder {
             && !paths.is_empty()
             && self.memo.allows_partial()
             && let Some(shop) = self.shop.as_mut()
-            && let Some(changed) = load::patch_products(shop, paths)
+            && let Some(replaced) = load::patch_products(shop, paths, false)
         {
+            let changed: Vec<usize> = replaced.iter().map(|replaced| replaced.index).collect();
             match self.rebuild_products(&changed, paths, started) {
                 Ok(Some(summary)) => return Ok(summary),
                 // The patched shop is what a load would give: render it all.
@@ -444,12 +448,30 @@ impl Rebuilder {
         }))
     }
 
+    /// Deletes the caches `comptoir build` left for this output, before the first
+    /// file `serve` writes into it: they would describe an output that is no longer
+    /// there, and the next build would keep pages that `serve` changed.
+    fn forget_build_caches(&mut self) {
+        if self.build_caches_forgotten {
+            return;
+        }
+        let deleted = crate::cache::PageCache::delete(&self.root)
+            .and_then(|()| crate::state::BuildState::delete(&self.root));
+        match deleted {
+            Ok(()) => self.build_caches_forgotten = true,
+            Err(error) => tracing::warn!(%error, "could not delete the build cache"),
+        }
+    }
+
     /// Writes the files of a partial render and records them in the index.
     fn write_partial(
         &mut self,
         digests: BTreeMap<String, FileDigest>,
         changed: &BTreeMap<String, Vec<u8>>,
     ) -> Result<(), CommandError> {
+        if !changed.is_empty() {
+            self.forget_build_caches();
+        }
         for (path, bytes) in changed {
             let target = self.output.join(path);
             if let Err(error) = write_replacing(&target, bytes) {
@@ -490,6 +512,9 @@ impl Rebuilder {
             render::render_shop_memo(shop, &options, &sink, &self.fingerprints, &mut self.memo)
         })?;
         let changes = sink.into_changes();
+        if !changes.changed.is_empty() || !changes.deleted.is_empty() {
+            self.forget_build_caches();
+        }
 
         let applied = timed("write", || changes.apply(&self.output));
         if let Err(error) = applied {
