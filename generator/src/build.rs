@@ -340,7 +340,8 @@ fn patch_build(options: &BuildOptions, started: Instant) -> Result<Patched, Comm
         }
     }
 
-    let paths: Vec<PathBuf> = changes.changed.iter().map(|name| root.join(name)).collect();
+    // Relative to the shop's root, which may itself be relative to this folder.
+    let paths: Vec<PathBuf> = changes.changed.iter().map(PathBuf::from).collect();
     let replaced = if paths.is_empty() {
         Vec::new()
     } else {

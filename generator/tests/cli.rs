@@ -541,6 +541,33 @@ fn incremental_build_prints_kept_and_written() {
 }
 
 #[test]
+fn product_edit_takes_the_short_path_with_a_relative_root() {
+    let (temp, shop) = new_shop();
+    let build = || {
+        comptoir(temp.path())
+            .env("RUST_LOG", "generator=debug")
+            .args(["build", "--root", "shop"])
+            .output()
+            .expect("run comptoir")
+    };
+    assert_eq!(build().status.code(), Some(0));
+    let product = shop.join("content/products/cup.md");
+    let text = fs::read_to_string(&product).expect("read product");
+    assert!(text.contains("price = \"24.90\""), "{text}");
+    fs::write(&product, text.replace("24.90", "26.50")).expect("edit product");
+    let patched = build();
+    assert_eq!(patched.status.code(), Some(0), "{}", stderr(&patched));
+    let log = stderr(&patched);
+    assert!(
+        !log.contains("building from the whole shop"),
+        "a price edit loads only its product:\n{log}"
+    );
+    let page = fs::read_to_string(shop.join("public/shop/en/products/stoneware-cup/index.html"))
+        .expect("product page");
+    assert!(page.contains("26.50"), "{page}");
+}
+
+#[test]
 fn incremental_build_summary_in_french() {
     let [full, unchanged, changed] = three_builds("fr");
     let words = [" pages générées, ", " conservées ; ", " fichiers écrits."];

@@ -1,6 +1,7 @@
 //! Rebuilds of `serve` after edits of one product. When the edit keeps the
-//! product's sku, slugs, categories and variants, only that file is read again and
-//! only the pages showing the product are rendered. The sitemaps and feeds follow
+//! product's sku, categories and variants, only its files are read again and only
+//! the pages showing the product are rendered; a new slug also deletes the pages at
+//! the old address. The sitemaps and feeds follow
 //! in `finish`. Either way, the output must then equal a full build of the edited
 //! shop, except for the build id.
 //!
@@ -156,19 +157,88 @@ fn product_edit_renders_its_pages_then_listings() {
 }
 
 #[test]
-fn slug_or_category_edit_rebuilds_everything() {
+fn new_slug_moves_the_pages_on_the_short_path() {
+    let shop = shop(true);
+    let root = shop.path();
+    let (mut rebuilder, _) = started(root);
+    let sitemap = root.join("public/fr/sitemap.xml");
+
+    // A new title without an explicit slug gives a new slug.
+    edit(
+        &root.join(TEA),
+        "title = \"Thé vert sencha\"",
+        "title = \"Thé vert de printemps\"",
+    );
+    let summary = rebuild_after(&mut rebuilder, root, TEA);
+    assert!(summary.partial, "a product that moves renders only its pages");
+    assert!(summary.deleted > 0, "the page at the old address is deleted");
+    assert!(!root.join(TEA_PAGE).exists());
+    assert!(
+        root.join("public/fr/fr/produits/the-vert-de-printemps/index.html")
+            .exists()
+    );
+    let listing = fs::read_to_string(root.join("public/fr/fr/rayons/le-the/index.html")).expect("listing");
+    assert!(
+        listing.contains("the-vert-de-printemps"),
+        "the category page links to the new address"
+    );
+    assert!(
+        fs::read_to_string(&sitemap)
+            .expect("sitemap")
+            .contains("the-vert-sencha"),
+        "the sitemaps wait for finish"
+    );
+    rebuilder.finish().expect("finish");
+    assert_same_as_full_build(root, &summary.build_id);
+
+    // Back to the old address, written out.
+    edit(
+        &root.join(TEA),
+        "title = \"Thé vert de printemps\"",
+        "title = \"Thé vert sencha\"\nslug = \"the-vert-sencha\"",
+    );
+    let summary = rebuild_after(&mut rebuilder, root, TEA);
+    assert!(summary.partial);
+    assert!(root.join(TEA_PAGE).exists());
+    rebuilder.finish().expect("finish");
+    assert_same_as_full_build(root, &summary.build_id);
+
+    // Another product's slug is refused on the short path; the full load reports it.
+    edit(
+        &root.join(TEA),
+        "slug = \"the-vert-sencha\"",
+        "slug = \"theiere-en-fonte\"",
+    );
+    let error = rebuilder
+        .rebuild(Rebuild::Reload, &[root.join(TEA)])
+        .expect_err("two products cannot share an address");
+    assert!(
+        format!("{error:?}").contains("theiere-en-fonte"),
+        "the error names the slug: {error:?}"
+    );
+    edit(
+        &root.join(TEA),
+        "slug = \"theiere-en-fonte\"",
+        "slug = \"the-vert-sencha\"",
+    );
+    let summary = rebuild_after(&mut rebuilder, root, TEA);
+    assert_same_as_full_build(root, &summary.build_id);
+}
+
+#[test]
+fn menu_title_or_category_edit_rebuilds_everything() {
     let shop = shop(true);
     let root = shop.path();
     let (mut rebuilder, _) = started(root);
 
-    // A new title without an explicit slug gives a new slug: other pages link to it.
+    // This product is named in the menu, which every page shows.
     edit(
         &root.join(TEAPOT),
         "title = \"Théière en fonte\"",
         "title = \"Théière noire\"",
     );
     let summary = rebuild_after(&mut rebuilder, root, TEAPOT);
-    assert!(!summary.partial, "a new slug needs a full rebuild");
+    assert!(!summary.partial, "every page shows the menu");
     assert!(summary.deleted > 0, "the old page is deleted");
     assert!(!root.join(TEAPOT_PAGE).exists());
     assert_same_as_full_build(root, &summary.build_id);
@@ -224,11 +294,16 @@ fn translated_product_short_and_build_id_themes_rebuild_everything() {
     assert!(summary.partial);
     rebuilder.finish().expect("finish");
     assert_same_as_full_build(root, &summary.build_id);
-    // A new English address takes the full rebuild in `serve`.
+    // A new English address moves the English pages only.
     let english = root.join("content/products/tasses/tasse-gres.en.md");
     edit(&english, "slug = \"stoneware-mug\"", "slug = \"glazed-mug\"");
     let summary = rebuilder.rebuild(Rebuild::Reload, &[english]).expect("rebuild");
-    assert!(!summary.partial);
+    assert!(summary.partial);
+    assert!(
+        summary.deleted > 0,
+        "the English page at the old address is deleted"
+    );
+    rebuilder.finish().expect("finish");
     assert_same_as_full_build(root, &summary.build_id);
 
     // A theme that prints the build id on every page gets full rebuilds.

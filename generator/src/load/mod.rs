@@ -112,7 +112,8 @@ pub fn load_shop_counted(root: &Path, counts: &LoadCounts) -> Result<LoadedShop,
 /// Applies edits of product files to a shop already loaded, without loading it
 /// again: `serve` and the short path of `comptoir build` call it so that a change
 /// to one product of a large catalogue costs that product's parse. `paths` are
-/// the changed files.
+/// the changed files, absolute or relative to the shop's root (not to the
+/// current folder).
 ///
 /// A product is read again whole: its base file and every translation file
 /// (`<name>.<locale>.md`), whichever of them changed. Returns the products
@@ -174,12 +175,18 @@ pub fn patch_products(
 
     let mut replacements = Vec::with_capacity(bases.len());
     for base in &bases {
-        let new = read_product(&context, &root, base)?;
-        let index = shop
+        let Some(new) = read_product(&context, &root, base) else {
+            tracing::debug!(base, "short path refused: the product has problems or is hidden");
+            return None;
+        };
+        let Ok(index) = shop
             .catalogue
             .products
             .binary_search_by(|product| product.sku.as_str().cmp(&new.sku))
-            .ok()?;
+        else {
+            tracing::debug!(base, "short path refused: a new sku");
+            return None;
+        };
         let old = &shop.catalogue.products[index];
         let variant_skus = |product: &commerce::Product| -> Vec<String> {
             product.variants.iter().map(|v| v.sku.clone()).collect()
@@ -190,6 +197,14 @@ pub fn patch_products(
             && old.categories == new.categories
             && variant_skus(old) == variant_skus(&new);
         if !same_shape || replacements.iter().any(|(other, _)| *other == index) {
+            tracing::debug!(
+                base,
+                source = old.source != new.source,
+                address = !same_address,
+                categories = old.categories != new.categories,
+                variants = variant_skus(old) != variant_skus(&new),
+                "short path refused: the product changed shape"
+            );
             return None;
         }
         replacements.push((index, new));
@@ -216,6 +231,7 @@ pub fn patch_products(
         taken.sort_unstable();
         let count = |slug: &str| taken.partition_point(|t| *t <= slug) - taken.partition_point(|t| *t < slug);
         if moved.iter().any(|slug| count(slug) > 1) {
+            tracing::debug!("short path refused: a new slug is taken");
             return None;
         }
     }
@@ -275,6 +291,9 @@ fn read_product(context: &Context<'_>, root: &Path, base: &str) -> Option<commer
     }
 
     problems.extend(assemble::check_product_alone(context.settings?, &draft));
+    if !problems.is_empty() {
+        tracing::debug!(base, problems = problems.len(), "the product has problems");
+    }
     (problems.is_empty() && draft.published).then_some(draft.product)
 }
 

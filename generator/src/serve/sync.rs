@@ -339,9 +339,11 @@ impl Rebuilder {
     /// Renders the shop again after changes to `paths` and updates the output
     /// folder. Nothing is written unless loading and rendering both succeed.
     ///
-    /// Every change may be an edit of a product's own file that keeps its sku, slugs,
-    /// categories and variants. Then only that file is read again, and only the pages
-    /// showing the product are rendered, with each store's price book. The sitemaps
+    /// Every change may be an edit of a product's files (its own and its
+    /// translations) that keeps its sku, categories and variants. Then only those
+    /// files are read again, and only the pages showing the product are rendered,
+    /// with each store's price book; a product whose slug changed loses its pages at
+    /// the old address. The sitemaps
     /// and feeds wait for [`Rebuilder::finish`], so the browser can reload first. Any
     /// other change loads and renders the whole shop, keeping the pages whose inputs
     /// did not change.
@@ -356,10 +358,16 @@ impl Rebuilder {
             && !paths.is_empty()
             && self.memo.allows_partial()
             && let Some(shop) = self.shop.as_mut()
-            && let Some(replaced) = load::patch_products(shop, paths, false)
+            && let Some(replaced) = load::patch_products(shop, paths, true)
         {
             let changed: Vec<usize> = replaced.iter().map(|replaced| replaced.index).collect();
-            match self.rebuild_products(&changed, paths, started) {
+            // A product with a new slug leaves its pages at the old address behind.
+            let moved_from: Vec<String> = replaced
+                .iter()
+                .filter(|replaced| replaced.moved(&shop.catalogue))
+                .flat_map(|replaced| render::product_files(shop, &replaced.old))
+                .collect();
+            match self.rebuild_products(&changed, &moved_from, paths, started) {
                 Ok(Some(summary)) => return Ok(summary),
                 // The patched shop is what a load would give: render it all.
                 Ok(None) => return self.rebuild_all(Rebuild::RenderOnly, started),
@@ -411,10 +419,12 @@ impl Rebuilder {
         Ok(changed.len())
     }
 
-    /// Renders the pages of the products at `changed`, already replaced in the shop.
+    /// Renders the pages of the products at `changed`, already replaced in the shop,
+    /// and deletes the files in `moved_from` that this render did not write again.
     fn rebuild_products(
         &mut self,
         changed: &[usize],
+        moved_from: &[String],
         paths: &[PathBuf],
         started: Instant,
     ) -> Result<Option<RebuildSummary>, CommandError> {
@@ -434,7 +444,13 @@ impl Rebuilder {
             return Ok(None);
         };
         let (digests, written) = sink.into_rendered();
+        let stale: Vec<String> = moved_from
+            .iter()
+            .filter(|path| !digests.contains_key(*path) && self.index.0.contains_key(*path))
+            .cloned()
+            .collect();
         self.write_partial(digests, &written)?;
+        self.delete_partial(&stale)?;
         self.fingerprints.0.extend(fingerprints.0);
         self.build_id = build_id.clone();
         self.listings_stale = true;
@@ -442,7 +458,7 @@ impl Rebuilder {
             build_id,
             report,
             written: written.len(),
-            deleted: 0,
+            deleted: stale.len(),
             elapsed: started.elapsed(),
             partial: true,
         }))
@@ -484,6 +500,29 @@ impl Rebuilder {
             }
         }
         self.index.0.extend(digests);
+        Ok(())
+    }
+
+    /// Deletes files of the output that a partial render no longer produces.
+    fn delete_partial(&mut self, paths: &[String]) -> Result<(), CommandError> {
+        if !paths.is_empty() {
+            self.forget_build_caches();
+        }
+        for path in paths {
+            let target = self.output.join(path);
+            match fs::remove_file(&target) {
+                Ok(()) => remove_empty_parents(&self.output, &target),
+                Err(error) if error.kind() == io::ErrorKind::NotFound => {}
+                Err(error) => {
+                    self.index = OutputIndex::scan(&self.output).unwrap_or_default();
+                    self.fingerprints = PageFingerprints::default();
+                    self.memo = RenderMemo::default();
+                    return Err(CommandError::io("io-delete-failed", &target, &error));
+                }
+            }
+            self.index.0.remove(path);
+            self.fingerprints.0.remove(path);
+        }
         Ok(())
     }
 
