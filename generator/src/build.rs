@@ -250,14 +250,7 @@ pub const LOCK_FILE: &str = ".comptoir/cache/build.lock";
 /// one's result. The system releases the lock of a build that is killed.
 fn lock_shop(root: &Path, lang: Lang) -> Result<fs::File, CommandError> {
     let path = root.join(LOCK_FILE);
-    let opened = path.parent().map_or(Ok(()), fs::create_dir_all).and_then(|()| {
-        fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-    });
-    let file = opened.map_err(|error| CommandError::io("io-write-failed", &path, &error))?;
+    let file = open_lock(&path).map_err(|error| CommandError::io("io-write-failed", &path, &error))?;
     match file.try_lock() {
         Ok(()) => {}
         Err(fs::TryLockError::WouldBlock) => {
@@ -269,6 +262,31 @@ fn lock_shop(root: &Path, lang: Lang) -> Result<fs::File, CommandError> {
         Err(fs::TryLockError::Error(error)) => tracing::debug!(%error, "could not lock the shop"),
     }
     Ok(file)
+}
+
+fn open_lock(path: &Path) -> std::io::Result<fs::File> {
+    path.parent().map_or(Ok(()), fs::create_dir_all)?;
+    fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+}
+
+/// Waits until no build of the shop in `root` runs and returns the lock, for
+/// `serve`, which writes into the same output between builds. `None` when the
+/// lock cannot be taken; then `serve` writes unguarded.
+pub(crate) fn wait_for_builds(root: &Path) -> Option<fs::File> {
+    let file = open_lock(&root.join(LOCK_FILE))
+        .inspect_err(|error| tracing::debug!(%error, "could not open the build lock"))
+        .ok()?;
+    if file.try_lock().is_err() {
+        tracing::debug!("waiting for a build of this shop to end");
+        file.lock()
+            .inspect_err(|error| tracing::debug!(%error, "could not lock the shop"))
+            .ok()?;
+    }
+    Some(file)
 }
 
 /// The outcome of [`patch_build`].
@@ -657,8 +675,26 @@ impl InputScan {
 
     /// Records these digests in the shop's cache folder, once the build of these
     /// inputs succeeded.
+    ///
+    /// A file hashed by this scan may have been edited again before the build read
+    /// it, and then the output shows bytes other than the ones hashed. Such a file,
+    /// whose size or time changed since the scan, is left out of the record, so the
+    /// next build reads it again.
     pub fn record(&self, root: &Path) -> std::io::Result<()> {
-        let named = self.files.iter().map(|(name, record)| (name.as_str(), *record));
+        let settled: Vec<bool> = self
+            .files
+            .par_iter()
+            .map(|(name, record)| {
+                self.previous.has(name, record)
+                    || fs::metadata(root.join(name)).is_ok_and(|metadata| record.matches(&metadata))
+            })
+            .collect();
+        let named = self
+            .files
+            .iter()
+            .zip(settled)
+            .filter(|(_, settled)| *settled)
+            .map(|((name, record), _)| (name.as_str(), *record));
         InputDigests::write(root, self.taken, &self.build_id, named)
     }
 }

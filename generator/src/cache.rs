@@ -21,6 +21,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use xxhash_rust::xxh3::Xxh3;
+
 use crate::output::{OutputSink, WriteFailure, checked_relative_path, stream_to_file};
 use crate::render::{Fingerprint, PageFingerprints};
 
@@ -28,7 +30,7 @@ use crate::render::{Fingerprint, PageFingerprints};
 pub const CACHE_FILE: &str = ".comptoir/cache/pages.txt";
 
 /// First line of the cache file; a file with another first line is ignored.
-const HEADER: &str = "comptoir page cache 2";
+const HEADER: &str = "comptoir page cache 3";
 
 /// The files of the last build: every file's size, and the pages' fingerprints.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -73,11 +75,13 @@ impl PageCache {
         let mut file = fs::File::open(root.join(CACHE_FILE)).ok()?;
         let length = file.metadata().ok()?.len();
         let mut tail = Vec::with_capacity(64);
-        file.seek(io::SeekFrom::Start(length.saturating_sub(32))).ok()?;
+        file.seek(io::SeekFrom::Start(length.saturating_sub(64))).ok()?;
         io::Read::read_to_end(&mut file, &mut tail).ok()?;
         let last = tail.strip_suffix(b"\n")?.rsplit(|byte| *byte == b'\n').next()?;
-        let count = last.strip_prefix(b"end ")?;
-        if count.is_empty() || !count.iter().all(u8::is_ascii_digit) {
+        let (count, sum) = std::str::from_utf8(last.strip_prefix(b"end ")?)
+            .ok()?
+            .split_once(' ')?;
+        if count.is_empty() || !count.bytes().all(|byte| byte.is_ascii_digit()) || sum.len() != 16 {
             return None;
         }
 
@@ -120,16 +124,23 @@ impl PageCache {
         writeln!(out, "build {}", self.build_id)?;
         let mut paths: Vec<&String> = self.sizes.keys().collect();
         paths.sort_unstable();
+        let mut sum = Xxh3::new();
+        let mut line = String::new();
         for path in paths {
+            use std::fmt::Write as _;
             let fingerprint = self
                 .fingerprints
                 .get(path)
                 .map_or_else(|| "-".to_owned(), hex::encode);
-            writeln!(out, "{fingerprint} {} {path}", self.sizes[path])?;
+            line.clear();
+            let _ = writeln!(line, "{fingerprint} {} {path}", self.sizes[path]);
+            sum.update(line.as_bytes());
+            out.write_all(line.as_bytes())?;
         }
-        // The last line counts the entries, so a file cut short, as a crash before
-        // the bytes reach the disk can leave it, is detected: no `fsync` is needed.
-        writeln!(out, "end {}", self.sizes.len())?;
+        // The last line counts the entries and sums their bytes, so a file cut short,
+        // as a crash before the bytes reach the disk can leave it, or damaged, is
+        // detected: no `fsync` is needed.
+        writeln!(out, "end {} {:016x}", self.sizes.len(), sum.digest())?;
         out.into_inner().map_err(io::IntoInnerError::into_error)?;
         fs::rename(&temporary, &path)
     }
@@ -187,19 +198,26 @@ fn parse(reader: impl BufRead, output: &Path) -> io::Result<Option<PageCache>> {
         ..PageCache::default()
     };
     let mut ended = false;
+    let mut sum = Xxh3::new();
     for (index, line) in lines.enumerate() {
         let number = index + 5;
         let line = line?;
         if ended {
             return Err(invalid(number, "text after the `end` line"));
         }
-        if let Some(count) = line.strip_prefix("end ") {
-            if count != cache.sizes.len().to_string() {
-                return Err(invalid(number, "wrong number of entries"));
+        if let Some(end) = line.strip_prefix("end ") {
+            if Some((cache.sizes.len().to_string(), format!("{:016x}", sum.digest())))
+                != end
+                    .split_once(' ')
+                    .map(|(count, sum)| (count.to_owned(), sum.to_owned()))
+            {
+                return Err(invalid(number, "wrong number or sum of entries"));
             }
             ended = true;
             continue;
         }
+        sum.update(line.as_bytes());
+        sum.update(b"\n");
         let mut fields = line.splitn(3, ' ');
         let (Some(fingerprint), Some(size), Some(path)) = (fields.next(), fields.next(), fields.next())
         else {

@@ -40,6 +40,13 @@ pub struct Record {
     pub digest: FileDigest,
 }
 
+impl Record {
+    /// Returns whether `metadata` still gives this record's size and time.
+    pub fn matches(&self, metadata: &fs::Metadata) -> bool {
+        self.size == metadata.len() && self.modified == modified_nanos(metadata)
+    }
+}
+
 /// The digests recorded by the previous build.
 #[derive(Debug, Default)]
 pub struct InputDigests {
@@ -83,6 +90,11 @@ impl InputDigests {
     /// Returns the build id recorded with the digests, if any.
     pub fn build_id(&self) -> Option<&str> {
         self.build_id.as_deref()
+    }
+
+    /// Returns whether `record` is the one recorded for `name`.
+    pub fn has(&self, name: &str, record: &Record) -> bool {
+        self.records.get(name) == Some(record)
     }
 
     /// Returns the names of the files of `current` that are new or whose bytes

@@ -16,7 +16,8 @@
 //!
 //! Both are MessagePack and start with the format and the version of `comptoir`;
 //! a file of another version, another output folder or another build is ignored,
-//! and the build loads everything.
+//! and the build loads everything. So is a damaged file: `state.bin` starts with
+//! an XXH3 sum of the rest, and holds the sum of `catalogue.bin`.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -27,6 +28,7 @@ use commerce::{Catalogue, Category, Page, Product};
 use rayon::prelude::*;
 use serde::ser::SerializeSeq;
 use serde::{Deserialize, Serialize, Serializer};
+use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
 use crate::cache::PageCache;
 use crate::render::{Fingerprint, MemoState, StoreReport};
@@ -38,7 +40,7 @@ pub const CATALOGUE_FILE: &str = ".comptoir/cache/catalogue.bin";
 pub const STATE_FILE: &str = ".comptoir/cache/state.bin";
 
 /// Version of both files' layout.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Edited products kept in `state.bin` before `catalogue.bin` is written again:
 /// beyond that, reading them costs more than writing the catalogue once.
@@ -72,6 +74,9 @@ pub struct BuildState {
     output: String,
     /// The id of the `catalogue.bin` the state completes.
     base: u64,
+    /// XXH3-64 of that file's bytes: a damaged file that still decodes would
+    /// otherwise put wrong products in the pages.
+    catalogue_sum: u64,
     /// Products edited since `catalogue.bin` was written, without bodies, in sku
     /// order.
     overlay: Vec<Product>,
@@ -103,7 +108,12 @@ impl BuildState {
     /// another output folder.
     pub fn read(root: &Path, output: &Path) -> Option<BuildState> {
         let bytes = read_optional(&root.join(STATE_FILE))?;
-        let (header, state): (Header, BuildState) = decode(&bytes, STATE_FILE)?;
+        let (sum, payload) = bytes.split_at_checked(8)?;
+        if sum != xxh3_64(payload).to_le_bytes() {
+            tracing::debug!("the build state is damaged; building everything");
+            return None;
+        }
+        let (header, state): (Header, BuildState) = decode(payload, STATE_FILE)?;
         (header == Header::current() && state.output == crate::cache::output_key(output)).then_some(state)
     }
 
@@ -112,6 +122,10 @@ impl BuildState {
     /// one the state completes.
     pub fn catalogue(&self, root: &Path) -> Option<Catalogue> {
         let bytes = read_optional(&root.join(CATALOGUE_FILE))?;
+        if xxh3_64(&bytes) != self.catalogue_sum {
+            tracing::debug!("the catalogue of the build state is damaged; building everything");
+            return None;
+        }
         let mut prefix = io::Cursor::new(&bytes[..]);
         let decoded: Result<CatalogueHead, _> = rmp_serde::from_read(&mut prefix);
         let head = match decoded {
@@ -175,10 +189,12 @@ impl BuildState {
             pages: &catalogue.pages,
             runs: runs.iter().map(|run| run.len() as u64).collect(),
         };
+        let head = rmp_serde::to_vec(&head).map_err(io::Error::other)?;
+        let mut sum = Xxh3::new();
         write_atomically(&root.join(CATALOGUE_FILE), |out| {
-            rmp_serde::encode::write(out, &head).map_err(io::Error::other)?;
-            for run in &runs {
-                out.write_all(run)?;
+            for part in std::iter::once(&head).chain(&runs) {
+                sum.update(part);
+                out.write_all(part)?;
             }
             Ok(())
         })?;
@@ -186,6 +202,7 @@ impl BuildState {
             build_id: build_id.to_owned(),
             output: crate::cache::output_key(output),
             base,
+            catalogue_sum: sum.digest(),
             overlay: Vec::new(),
             memo,
             reports,
@@ -260,8 +277,11 @@ impl BuildState {
     }
 
     fn write(&self, root: &Path) -> io::Result<()> {
+        // The sum comes first, so that damage that still decodes is found.
+        let payload = rmp_serde::to_vec(&(Header::current(), self)).map_err(io::Error::other)?;
         write_atomically(&root.join(STATE_FILE), |out| {
-            rmp_serde::encode::write(out, &(Header::current(), self)).map_err(io::Error::other)
+            out.write_all(&xxh3_64(&payload).to_le_bytes())?;
+            out.write_all(&payload)
         })
     }
 

@@ -554,7 +554,7 @@ fn missing_or_damaged_state_loads_the_whole_shop() {
     run_build(shop.path());
     let state = shop.path().join(generator::state::STATE_FILE);
     let catalogue = shop.path().join(generator::state::CATALOGUE_FILE);
-    let damages: [(&str, Damage); 4] = [
+    let damages: [(&str, Damage); 5] = [
         (
             "state deleted",
             Box::new(|| fs::remove_file(&state).expect("delete")),
@@ -571,6 +571,20 @@ fn missing_or_damaged_state_loads_the_whole_shop() {
             Box::new(|| {
                 let bytes = fs::read(&catalogue).expect("catalogue");
                 fs::write(&catalogue, &bytes[..bytes.len() / 2]).expect("cut");
+            }),
+        ),
+        (
+            "a title changed inside the catalogue",
+            Box::new(|| {
+                let bytes = fs::read(&catalogue).expect("catalogue");
+                let from = "Thé vert sencha".as_bytes();
+                let at = bytes
+                    .windows(from.len())
+                    .position(|window| window == from)
+                    .expect("the tea's title in the catalogue");
+                let mut damaged = bytes.clone();
+                damaged[at + from.len() - 1] = b'E';
+                fs::write(&catalogue, damaged).expect("damage");
             }),
         ),
         (
@@ -646,4 +660,68 @@ fn broken_product_edit_reports_the_file_and_keeps_the_output() {
         "the state of the last good build is used"
     );
     assert_same_as_full_build(shop.path());
+}
+
+#[test]
+fn file_edited_during_a_build_is_read_again() {
+    use generator::inputs::InputDigests;
+
+    let shop = shop();
+    let root = shop.path();
+    run_build(root);
+    let name = "content/products/carte-cadeau.md";
+    let card = root.join(name);
+    edit(&card, "price = \"30\"", "price = \"35\"");
+    let settings = generator::load::load_settings(root).expect("settings");
+    let scan = generator::build::scan_inputs(root, &settings).expect("scan");
+    let hashed = InputDigests::default()
+        .record(name, &card, &fs::metadata(&card).expect("card"))
+        .expect("hash");
+    // An edit of the same size lands after the scan hashed the file, before the
+    // build read it.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    edit(&card, "price = \"35\"", "price = \"36\"");
+    scan.record(root).expect("record");
+
+    let recorded = InputDigests::read(root);
+    assert!(
+        !recorded.has(name, &hashed),
+        "a file edited after the scan is not recorded"
+    );
+    let other = "content/products/theiere.md";
+    let unchanged = InputDigests::default()
+        .record(
+            other,
+            &root.join(other),
+            &fs::metadata(root.join(other)).expect("teapot"),
+        )
+        .expect("hash");
+    assert!(
+        recorded.has(other, &unchanged),
+        "the files that did not change stay recorded"
+    );
+}
+
+#[test]
+fn damaged_page_cache_still_deletes_old_pages() {
+    let shop = shop();
+    let root = shop.path();
+    run_build(root);
+    // A path in the page cache changed in place, the file keeping its length.
+    let cache = root.join(CACHE_FILE);
+    let text = fs::read_to_string(&cache).expect("page cache");
+    assert!(text.contains("theiere-en-fonte/"), "{text}");
+    fs::write(&cache, text.replace("theiere-en-fonte/", "theiere-en-fontX/")).expect("damage");
+    // The teapot moves to a new address, and its old pages must go.
+    edit(
+        &root.join("content/products/theiere.md"),
+        "title = \"Théière en fonte\"",
+        "title = \"Théière noire\"",
+    );
+    run_build(root);
+    assert!(
+        !root.join(TEAPOT).exists(),
+        "the page at the old address is deleted"
+    );
+    assert_same_as_full_build(root);
 }

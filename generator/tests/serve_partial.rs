@@ -415,7 +415,18 @@ fn serve_writes_make_the_next_build_load_everything() {
     assert!(summary.partial);
     assert!(!cache.exists());
     assert!(!root.join(generator::state::STATE_FILE).exists());
+
+    // A build while `serve` runs writes the caches again; the next edit `serve`
+    // writes deletes them again.
+    build(&options).expect("build while serve runs");
+    assert!(cache.is_file());
+    edit(&root.join(TEAPOT), "price = 64.50", "price = 66.50");
+    let summary = rebuild_after(&mut rebuilder, root, TEAPOT);
+    assert!(summary.partial);
+    assert!(!cache.exists(), "every write of serve deletes the caches");
+    assert!(!root.join(generator::state::STATE_FILE).exists());
     drop(rebuilder);
+    edit(&root.join(TEAPOT), "price = 66.50", "price = 64.50");
 
     // The edit is undone while `serve` is stopped: the next build must not keep
     // the pages `serve` wrote for the other price.

@@ -284,8 +284,6 @@ pub struct Rebuilder {
     memo: RenderMemo,
     /// The id of the last build.
     build_id: String,
-    /// Whether the caches of `comptoir build` were deleted ([`Rebuilder::forget_build_caches`]).
-    build_caches_forgotten: bool,
     /// Whether the sitemaps and feeds still describe the catalogue before the last
     /// rebuild of a few products: [`Rebuilder::finish`] writes them.
     listings_stale: bool,
@@ -318,7 +316,6 @@ impl Rebuilder {
             memo: RenderMemo::default(),
             build_id: String::new(),
             listings_stale: false,
-            build_caches_forgotten: false,
         })
     }
 
@@ -415,7 +412,9 @@ impl Rebuilder {
             return Err(error.into());
         }
         let (digests, changed) = sink.into_rendered();
+        let lock = (!changed.is_empty()).then(|| self.prepare_to_write());
         self.write_partial(digests, &changed)?;
+        drop(lock);
         Ok(changed.len())
     }
 
@@ -449,8 +448,10 @@ impl Rebuilder {
             .filter(|path| !digests.contains_key(*path) && self.index.0.contains_key(*path))
             .cloned()
             .collect();
+        let lock = (!written.is_empty() || !stale.is_empty()).then(|| self.prepare_to_write());
         self.write_partial(digests, &written)?;
         self.delete_partial(&stale)?;
+        drop(lock);
         self.fingerprints.0.extend(fingerprints.0);
         self.build_id = build_id.clone();
         self.listings_stale = true;
@@ -464,30 +465,27 @@ impl Rebuilder {
         }))
     }
 
-    /// Deletes the caches `comptoir build` left for this output, before the first
-    /// file `serve` writes into it: they would describe an output that is no longer
-    /// there, and the next build would keep pages that `serve` changed.
-    fn forget_build_caches(&mut self) {
-        if self.build_caches_forgotten {
-            return;
-        }
+    /// Waits for any `comptoir build` of this shop to end, then deletes the caches
+    /// it left: they would describe an output that `serve` is about to change, and
+    /// the next build would keep pages that `serve` changed. Returns the build lock,
+    /// to hold until the files are written.
+    fn prepare_to_write(&self) -> Option<fs::File> {
+        let lock = crate::build::wait_for_builds(&self.root);
         let deleted = crate::cache::PageCache::delete(&self.root)
             .and_then(|()| crate::state::BuildState::delete(&self.root));
-        match deleted {
-            Ok(()) => self.build_caches_forgotten = true,
-            Err(error) => tracing::warn!(%error, "could not delete the build cache"),
+        if let Err(error) = deleted {
+            tracing::warn!(%error, "could not delete the build cache");
         }
+        lock
     }
 
-    /// Writes the files of a partial render and records them in the index.
+    /// Writes the files of a partial render and records them in the index. The
+    /// caller holds the lock of [`Rebuilder::prepare_to_write`].
     fn write_partial(
         &mut self,
         digests: BTreeMap<String, FileDigest>,
         changed: &BTreeMap<String, Vec<u8>>,
     ) -> Result<(), CommandError> {
-        if !changed.is_empty() {
-            self.forget_build_caches();
-        }
         for (path, bytes) in changed {
             let target = self.output.join(path);
             if let Err(error) = write_replacing(&target, bytes) {
@@ -503,11 +501,9 @@ impl Rebuilder {
         Ok(())
     }
 
-    /// Deletes files of the output that a partial render no longer produces.
+    /// Deletes files of the output that a partial render no longer produces. The
+    /// caller holds the lock of [`Rebuilder::prepare_to_write`].
     fn delete_partial(&mut self, paths: &[String]) -> Result<(), CommandError> {
-        if !paths.is_empty() {
-            self.forget_build_caches();
-        }
         for path in paths {
             let target = self.output.join(path);
             match fs::remove_file(&target) {
@@ -551,11 +547,10 @@ impl Rebuilder {
             render::render_shop_memo(shop, &options, &sink, &self.fingerprints, &mut self.memo)
         })?;
         let changes = sink.into_changes();
-        if !changes.changed.is_empty() || !changes.deleted.is_empty() {
-            self.forget_build_caches();
-        }
-
+        let lock =
+            (!changes.changed.is_empty() || !changes.deleted.is_empty()).then(|| self.prepare_to_write());
         let applied = timed("write", || changes.apply(&self.output));
+        drop(lock);
         if let Err(error) = applied {
             // Part of the changes may be on disk: index what is really there.
             self.index = OutputIndex::scan(&self.output).unwrap_or_default();
