@@ -20,6 +20,7 @@ mod toml_text;
 
 pub(crate) use files::walk_failed;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -227,10 +228,15 @@ pub fn patch_products(
             .filter(|(index, _)| !replaced.contains(index))
             .flat_map(|(_, product)| product.texts.values());
         let batch = replacements.iter().flat_map(|(_, new)| new.texts.values());
-        let mut taken: Vec<&str> = others.chain(batch).map(|text| text.slug.as_str()).collect();
-        taken.sort_unstable();
-        let count = |slug: &str| taken.partition_point(|t| *t <= slug) - taken.partition_point(|t| *t < slug);
-        if moved.iter().any(|slug| count(slug) > 1) {
+        // One pass over the slugs, counting only the new ones: sorting every slug
+        // of a large catalogue would cost more than the rest of the edit.
+        let mut counts: HashMap<&str, usize> = moved.iter().map(|slug| (*slug, 0)).collect();
+        for text in others.chain(batch) {
+            if let Some(count) = counts.get_mut(text.slug.as_str()) {
+                *count += 1;
+            }
+        }
+        if counts.values().any(|count| *count > 1) {
             tracing::debug!("short path refused: a new slug is taken");
             return None;
         }
