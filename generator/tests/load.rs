@@ -250,6 +250,37 @@ fn duplicate_sku_names_both_files() {
 #[test]
 #[ignore]
 fn large_csv_catalogue() {
+    let shop = large_csv_shop(300_000, None);
+    let started = std::time::Instant::now();
+    let loaded = load_shop(shop.path()).unwrap_or_else(|problems| panic!("{}", problems.render(Lang::En)));
+    let elapsed = started.elapsed();
+    println!("loaded 300000 rows in {} ms", elapsed.as_millis());
+    assert_eq!(loaded.catalogue.products.len(), 200_000);
+}
+
+#[test]
+fn large_csv_reports_every_bad_row() {
+    let rows = 30_000;
+    let shop = large_csv_shop(rows, Some(7_001));
+    let problems = load_shop(shop.path()).expect_err("the bad prices fail the load");
+    let text = problems.render(Lang::En);
+    // Every third row is a variant row, which has no price.
+    let bad: Vec<usize> = (0..rows)
+        .filter(|index| index % 7_001 == 7_000 && index % 3 != 2)
+        .collect();
+    assert_eq!(problems.len(), bad.len(), "{text}");
+    for index in bad {
+        // Row 1 is the header, so product `index` is on row `index + 2`; the price
+        // is the sixth column.
+        let place = format!("content/catalog/catalogue.csv:{}:6: `price`: `douze`", index + 2);
+        assert!(text.contains(&place), "no {place:?} in:\n{text}");
+    }
+}
+
+/// Creates a shop whose only catalogue is a generated CSV file of `rows` rows, a
+/// third of them variants. With `bad_every`, every product row whose index modulo
+/// it is `bad_every - 1` has the price `douze`.
+fn large_csv_shop(rows: usize, bad_every: Option<usize>) -> tempfile::TempDir {
     let shop = tempfile::tempdir().expect("temp dir");
     let site = std::fs::read_to_string(fixture("broken-csv").join("site.toml")).expect("site.toml");
     std::fs::write(shop.path().join("site.toml"), site).expect("write site.toml");
@@ -262,7 +293,6 @@ fn large_csv_catalogue() {
     )
     .expect("category");
 
-    let rows = 300_000;
     let mut csv = String::from(
         "sku,parent_sku,title,title.en,description,price,price.pro.EUR,stock,weight,categories,option.taille\n",
     );
@@ -271,20 +301,19 @@ fn large_csv_catalogue() {
             let parent = index - 1;
             csv.push_str(&format!("SKU-{index},SKU-{parent},,,,,,,,,L\n"));
         } else {
+            let price = if bad_every.is_some_and(|every| index % every == every - 1) {
+                "douze".to_owned()
+            } else {
+                format!("{}.90", index % 200 + 1)
+            };
             csv.push_str(&format!(
-                "SKU-{index},,Produit numéro {index},Product number {index},Une description,{}.90,{}.00,track,350,cuisine,\n",
-                index % 200 + 1,
+                "SKU-{index},,Produit numéro {index},Product number {index},Une description,{price},{}.00,track,350,cuisine,\n",
                 index % 150 + 1
             ));
         }
     }
     std::fs::write(catalog.join("catalogue.csv"), csv).expect("write csv");
-
-    let started = std::time::Instant::now();
-    let loaded = load_shop(shop.path()).unwrap_or_else(|problems| panic!("{}", problems.render(Lang::En)));
-    let elapsed = started.elapsed();
-    println!("loaded {rows} rows in {} ms", elapsed.as_millis());
-    assert_eq!(loaded.catalogue.products.len(), rows * 2 / 3);
+    shop
 }
 
 /// Copies the `minimal` fixture into a temporary folder, to break one file of it.
