@@ -133,7 +133,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildSummary, CommandError> {
                 memo,
                 report.stores.clone(),
             )?;
-            scan.record(&options.root)
+            scan.record(&options.root, InputsRead::All)
         });
         if let Err(error) = written {
             tracing::warn!(%error, "could not write the build cache; the next build renders every page");
@@ -445,7 +445,7 @@ fn patch_build(options: &BuildOptions, started: Instant) -> Result<Patched, Comm
             }));
             state.write_patch(root, &scan.build_id, &shop.catalogue, &changed, memo, entries)?;
         }
-        scan.record(root)
+        scan.record(root, InputsRead::Changed)
     });
     if let Err(error) = written_caches {
         tracing::warn!(%error, "could not write the build cache; the next build renders every page");
@@ -644,7 +644,7 @@ const INPUTS: [&str; 6] = ["site.toml", "content", "templates", "styles", "scrip
 /// the shop's cache folder ([`InputDigests`]), which this records again.
 pub fn build_id(root: &Path, settings: &Settings) -> Result<String, CommandError> {
     let scan = scan_inputs(root, settings)?;
-    if let Err(error) = scan.record(root) {
+    if let Err(error) = scan.record(root, InputsRead::All) {
         tracing::warn!(%error, "could not record the digests of the inputs; the next build reads them all again");
     }
     Ok(scan.build_id)
@@ -676,17 +676,17 @@ impl InputScan {
     /// Records these digests in the shop's cache folder, once the build of these
     /// inputs succeeded.
     ///
-    /// A file hashed by this scan may have been edited again before the build read
-    /// it, and then the output shows bytes other than the ones hashed. Such a file,
+    /// A file may have been edited between this scan and the build's read of it,
+    /// and then the output shows bytes other than the ones recorded. Such a file,
     /// whose size or time changed since the scan, is left out of the record, so the
-    /// next build reads it again.
-    pub fn record(&self, root: &Path) -> std::io::Result<()> {
+    /// next build reads it again. `read` says which files the build read.
+    pub fn record(&self, root: &Path, read: InputsRead) -> std::io::Result<()> {
         let settled: Vec<bool> = self
             .files
             .par_iter()
             .map(|(name, record)| {
-                self.previous.has(name, record)
-                    || fs::metadata(root.join(name)).is_ok_and(|metadata| record.matches(&metadata))
+                let unread = read == InputsRead::Changed && self.previous.has(name, record);
+                unread || fs::metadata(root.join(name)).is_ok_and(|metadata| record.matches(&metadata))
             })
             .collect();
         let named = self
@@ -697,6 +697,15 @@ impl InputScan {
             .map(|((name, record), _)| (name.as_str(), *record));
         InputDigests::write(root, self.taken, &self.build_id, named)
     }
+}
+
+/// The input files a build read after [`scan_inputs`], for [`InputScan::record`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputsRead {
+    /// Every file: a full load.
+    All,
+    /// Only the files that changed since the recorded build: the short path.
+    Changed,
 }
 
 /// Lists and digests the input files of the shop in `root`: the files unchanged
