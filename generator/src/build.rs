@@ -679,7 +679,7 @@ impl InputScan {
     /// A file may have been edited between this scan and the build's read of it,
     /// and then the output shows bytes other than the ones recorded. Such a file,
     /// whose size or time changed since the scan, is left out of the record, so the
-    /// next build reads it again. `read` says which files the build read.
+    /// next build reads it again. `read` names the files the build read.
     pub fn record(&self, root: &Path, read: InputsRead) -> std::io::Result<()> {
         let settled: Vec<bool> = self
             .files

@@ -125,15 +125,12 @@ impl PageCache {
         let mut paths: Vec<&String> = self.sizes.keys().collect();
         paths.sort_unstable();
         let mut sum = Xxh3::new();
-        let mut line = String::new();
         for path in paths {
-            use std::fmt::Write as _;
             let fingerprint = self
                 .fingerprints
                 .get(path)
                 .map_or_else(|| "-".to_owned(), hex::encode);
-            line.clear();
-            let _ = writeln!(line, "{fingerprint} {} {path}", self.sizes[path]);
+            let line = format!("{fingerprint} {} {path}\n", self.sizes[path]);
             sum.update(line.as_bytes());
             out.write_all(line.as_bytes())?;
         }
@@ -389,7 +386,7 @@ impl UpdateSink {
             }
             // Renaming over a large file frees its blocks there and then, tens of
             // milliseconds for a feed of 100,000 products. A second link in the
-            // staging folder leaves that to whoever deletes the staging folder.
+            // staging folder leaves that to the code that deletes the staging folder.
             if fs::metadata(&target).is_ok_and(|metadata| metadata.len() >= LARGE_FILE) {
                 let _kept = fs::hard_link(&target, self.staging.join(format!(".replaced-{position}")));
             }

@@ -41,7 +41,7 @@ pub trait OutputSink: Sync {
         self.write(path, &bytes)
     }
 
-    /// Returns the bytes the output holds at `path` from the previous build, so a
+    /// Returns the bytes the output contains at `path` from the previous build, so a
     /// large file whose layout the renderer recorded can be rewritten in part (a
     /// feed, the price book). Sinks that start from nothing return `None`.
     fn previous(&self, path: &str) -> io::Result<Option<Vec<u8>>> {

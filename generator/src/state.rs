@@ -49,7 +49,7 @@ const MAX_OVERLAY: usize = 512;
 /// Page cache entries kept in `state.bin` before `pages.txt` is written again.
 const MAX_PAGE_ENTRIES: usize = 20_000;
 
-/// What starts both files.
+/// The header at the start of both files.
 #[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
 struct Header {
     format: u32,
@@ -217,7 +217,7 @@ impl BuildState {
         &self.pages_base
     }
 
-    /// Applies the page cache changes this state holds to `cache`, the `pages.txt`
+    /// Applies the page cache changes this state contains to `cache`, the `pages.txt`
     /// it completes, which then describes the build of this state. Returns `false`,
     /// leaving `cache` as it was, when `cache` is another one.
     pub fn complete(&self, cache: &mut PageCache) -> bool {
@@ -356,14 +356,14 @@ fn write_atomically(
     Ok(())
 }
 
-/// An id for a new `catalogue.bin`, which `state.bin` names. It only has to differ
+/// Returns an id for a new `catalogue.bin`, which `state.bin` names. It only has to differ
 /// from the ids of earlier files of the same shop.
 fn fresh_id() -> u64 {
     // Truncation keeps the low bits, which change fastest.
     crate::inputs::now_nanos() as u64
 }
 
-/// A copy of `product` without its rendered bodies.
+/// Returns a copy of `product` without its rendered bodies.
 fn light_product(product: &Product) -> Product {
     let Product {
         sku,

@@ -373,7 +373,8 @@ fn product_edits_render_only_what_shows_them() {
         }
         let summary = run_build(shop.path());
         assert!(summary.patched, "{edit_set:?} loaded the whole shop");
-        assert!(summary.files_written > 0 && summary.files_written < 40);
+        assert!(summary.files_written > 0);
+        assert!(summary.files_written < 40);
         let pages: usize = summary.report.stores.iter().map(|store| store.pages).sum();
         assert_eq!(
             pages,
@@ -476,7 +477,7 @@ fn nothing_changed_writes_nothing_and_keeps_the_state() {
     assert_eq!(warnings, full);
 }
 
-/// The warnings of a full build of a copy of `root`'s inputs.
+/// Returns the warnings of a full build of a copy of `root`'s inputs.
 fn full_warnings(root: &Path) -> Vec<String> {
     let copy = tempfile::tempdir().expect("temp dir");
     copy_tree(root, copy.path());

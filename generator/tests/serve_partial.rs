@@ -432,6 +432,7 @@ fn serve_writes_make_the_next_build_load_everything() {
     // the pages `serve` wrote for the other price.
     edit(&root.join(TEAPOT), "price = 64.50", "price = 59.90");
     let summary = build(&options).expect("build after serve");
-    assert!(!summary.patched && !summary.incremental);
+    assert!(!summary.patched);
+    assert!(!summary.incremental);
     assert_same_as_full_build(root, &summary.build_id);
 }

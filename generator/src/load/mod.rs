@@ -177,7 +177,10 @@ pub fn patch_products(
     let mut replacements = Vec::with_capacity(bases.len());
     for base in &bases {
         let Some(new) = read_product(&context, &root, base) else {
-            tracing::debug!(base, "short path refused: the product has problems or is hidden");
+            tracing::debug!(
+                base,
+                "short path not taken: the product has problems or is hidden"
+            );
             return None;
         };
         let Ok(index) = shop
@@ -185,7 +188,7 @@ pub fn patch_products(
             .products
             .binary_search_by(|product| product.sku.as_str().cmp(&new.sku))
         else {
-            tracing::debug!(base, "short path refused: a new sku");
+            tracing::debug!(base, "short path not taken: a new sku");
             return None;
         };
         let old = &shop.catalogue.products[index];
@@ -204,7 +207,7 @@ pub fn patch_products(
                 address = !same_address,
                 categories = old.categories != new.categories,
                 variants = variant_skus(old) != variant_skus(&new),
-                "short path refused: the product changed shape"
+                "short path not taken: the product changed shape"
             );
             return None;
         }
@@ -237,7 +240,7 @@ pub fn patch_products(
             }
         }
         if counts.values().any(|count| *count > 1) {
-            tracing::debug!("short path refused: a new slug is taken");
+            tracing::debug!("short path not taken: a new slug is taken");
             return None;
         }
     }

@@ -202,7 +202,7 @@ pub struct FeedLayout {
 }
 
 impl FeedLayout {
-    /// The size of the file this layout describes.
+    /// Returns the size of the file this layout describes.
     fn size(&self) -> u64 {
         self.head
             + self.items.iter().map(|length| u64::from(*length)).sum::<u64>()
@@ -497,7 +497,7 @@ impl<'s> Scope<'s> {
         }
     }
 
-    /// The products whose feed items are rewritten in place.
+    /// Returns the products whose feed items are rewritten in place.
     fn splices_feeds(self) -> Option<&'s [usize]> {
         match self {
             Scope::Patch(changed, _) if !changed.is_empty() => Some(changed),
@@ -505,7 +505,7 @@ impl<'s> Scope<'s> {
         }
     }
 
-    /// The products replaced since the render that filled the memo, for a render
+    /// Returns the products replaced since the render that filled the memo, for a render
     /// of some products alone.
     fn changed(self) -> Option<&'s [usize]> {
         match self {
@@ -1425,7 +1425,7 @@ fn write_sitemaps(prepared: &StoreRender<'_>, write: &impl Fn(&str, &[u8]) -> bo
     );
 }
 
-/// The page environment of each feed of a store: one per locale and currency.
+/// Returns the page environment of each feed of a store: one per locale and currency.
 fn feed_envs<'e>(data: &'e StoreData<'e>) -> Vec<PageEnv<'e, 'e>> {
     let currencies = data.routes.currencies.len();
     (0..data.routes.locales.len())
