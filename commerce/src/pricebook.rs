@@ -1,7 +1,12 @@
 //! The price book: what one build of one store sells, at which price, with which
-//! VAT and stock policy. The generator writes it to `public/<store>/_comptoir/
-//! pricebook.json`; the edge of the same deployment prices every cart from it and
-//! never from a figure a client sends.
+//! VAT and stock policy. The generator publishes it in `public/<store>/_comptoir/`;
+//! the edge of the same deployment prices every cart from it and never from a
+//! figure a client sends.
+//!
+//! It is published in parts: `pricebook.json` ([`PriceBookIndex`]) contains the
+//! header and names the files holding the items, a few thousand skus each and
+//! named after their contents. An edit of one product rewrites the index and one
+//! part, not the whole catalogue, and no file outgrows a CDN's size limit.
 //!
 //! Beside it, [`StoreManifest`] (`_comptoir/store.json`) carries the store settings
 //! the edge needs: shipping and payment methods, order statuses, the shop's legal
@@ -18,10 +23,13 @@ use crate::settings::{Address, CustomStatus, LocalizedText, PaymentKind, TaxDisp
 use crate::tax::TaxRate;
 
 /// Version of the price book's JSON layout; the edge rejects others.
-pub const PRICE_BOOK_FORMAT: u32 = 1;
+pub const PRICE_BOOK_FORMAT: u32 = 2;
 
 /// Where the price book is published inside a store's output.
 pub const PRICE_BOOK_PATH: &str = "_comptoir/pricebook.json";
+
+/// The folder of the price book's parts inside a store's output.
+pub const PRICE_BOOK_PARTS_DIR: &str = "_comptoir/pricebook/";
 
 /// Where the store manifest is published inside a store's output.
 pub const STORE_MANIFEST_PATH: &str = "_comptoir/store.json";
@@ -43,6 +51,184 @@ pub struct PriceBook {
     pub currencies: Vec<Currency>,
     /// Skus and what the edge needs to price them.
     pub items: BTreeMap<String, PriceBookItem>,
+}
+
+/// The published price book: the header of a [`PriceBook`] and the list of the
+/// files holding its items.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceBookIndex {
+    /// Layout version, [`PRICE_BOOK_FORMAT`].
+    pub format: u32,
+    /// Id of the build that wrote it.
+    pub build_id: String,
+    /// Store id.
+    pub store: String,
+    /// Whether the amounts include VAT.
+    pub prices_include_tax: bool,
+    /// True when the shop charges no VAT.
+    pub vat_exempt: bool,
+    /// Currencies sold, the default first.
+    pub currencies: Vec<Currency>,
+    /// The parts, in sku order. Absent from the one-file price books of layout 1,
+    /// so that an edge reading one reports the layout rather than a missing field.
+    #[serde(default)]
+    pub parts: Vec<PriceBookPart>,
+}
+
+/// One file of a price book's items: a JSON object of [`PriceBookItem`]s by sku.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceBookPart {
+    /// The part's first sku, so a reader can tell which part contains a sku.
+    pub first: String,
+    /// Path of the file from the store's folder, inside [`PRICE_BOOK_PARTS_DIR`].
+    pub file: String,
+}
+
+impl PriceBookPart {
+    /// Returns whether `file` is a plain `.json` file name inside
+    /// [`PRICE_BOOK_PARTS_DIR`], so a reader never opens a file outside that folder.
+    pub fn has_valid_file(&self) -> bool {
+        self.file
+            .strip_prefix(PRICE_BOOK_PARTS_DIR)
+            .and_then(|name| name.strip_suffix(".json"))
+            .is_some_and(|stem| {
+                !stem.is_empty()
+                    && stem
+                        .bytes()
+                        .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_')
+            })
+    }
+}
+
+/// Why the parts of a price book do not make one: each variant names the part by
+/// its file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PriceBookPartError {
+    /// The index lists a file name outside the parts folder.
+    #[error("`{file}` is not a file of `{PRICE_BOOK_PARTS_DIR}`")]
+    BadFile {
+        /// The name as listed.
+        file: String,
+    },
+    /// A part does not start with the sku the index gives: it belongs to another build.
+    #[error(
+        "`{file}` starts with sku `{found}`, not `{expected}` as the index says: the part comes from another build"
+    )]
+    WrongFirst {
+        /// The part's file.
+        file: String,
+        /// The sku the index gives.
+        expected: String,
+        /// The sku the part starts with, empty for an empty part.
+        found: String,
+    },
+    /// A part's skus do not all come after the previous part's.
+    #[error("`{file}` repeats or reorders sku `{sku}` of an earlier part")]
+    OutOfOrder {
+        /// The part's file.
+        file: String,
+        /// The first sku out of place.
+        sku: String,
+    },
+    /// The number of parts read differs from the index's.
+    #[error("{found} parts were read, the index lists {expected}")]
+    Count {
+        /// Parts the index lists.
+        expected: usize,
+        /// Parts read.
+        found: usize,
+    },
+}
+
+impl PriceBook {
+    /// Joins an index and its parts' items, given in the index's order. Every part
+    /// must start with the sku the index gives and come after the one before, so
+    /// a part of another build is rejected rather than mixed in.
+    pub fn assemble(
+        index: PriceBookIndex,
+        parts: Vec<BTreeMap<String, PriceBookItem>>,
+    ) -> Result<PriceBook, PriceBookPartError> {
+        if parts.len() != index.parts.len() {
+            return Err(PriceBookPartError::Count {
+                expected: index.parts.len(),
+                found: parts.len(),
+            });
+        }
+        // The parts are checked to follow each other, so their items arrive sorted
+        // and the map is built in one pass: `BTreeMap::append` would rebuild it
+        // for every part.
+        let mut items: Vec<(String, PriceBookItem)> =
+            Vec::with_capacity(parts.iter().map(BTreeMap::len).sum());
+        for (part, part_items) in index.parts.iter().zip(parts) {
+            if !part.has_valid_file() {
+                return Err(PriceBookPartError::BadFile {
+                    file: part.file.clone(),
+                });
+            }
+            let found = part_items.keys().next().cloned().unwrap_or_default();
+            if found != part.first {
+                return Err(PriceBookPartError::WrongFirst {
+                    file: part.file.clone(),
+                    expected: part.first.clone(),
+                    found,
+                });
+            }
+            if let Some((last, _)) = items.last()
+                && found <= *last
+            {
+                return Err(PriceBookPartError::OutOfOrder {
+                    file: part.file.clone(),
+                    sku: found,
+                });
+            }
+            items.extend(part_items);
+        }
+        let items: BTreeMap<String, PriceBookItem> = items.into_iter().collect();
+        Ok(PriceBook {
+            format: index.format,
+            build_id: index.build_id,
+            store: index.store,
+            prices_include_tax: index.prices_include_tax,
+            vat_exempt: index.vat_exempt,
+            currencies: index.currencies,
+            items,
+        })
+    }
+
+    /// Splits the book into an index and parts of at most `per_part` skus, the
+    /// part at position `n` in `_comptoir/pricebook/{n}.json`: for tests and tools
+    /// that publish a book built in memory. The generator names parts after their
+    /// contents instead.
+    pub fn split(&self, per_part: usize) -> (PriceBookIndex, Vec<BTreeMap<String, PriceBookItem>>) {
+        let per_part = per_part.max(1);
+        let mut parts: Vec<BTreeMap<String, PriceBookItem>> = Vec::new();
+        for (position, (sku, item)) in self.items.iter().enumerate() {
+            if position % per_part == 0 {
+                parts.push(BTreeMap::new());
+            }
+            if let Some(part) = parts.last_mut() {
+                part.insert(sku.clone(), item.clone());
+            }
+        }
+        let listed = parts
+            .iter()
+            .enumerate()
+            .map(|(position, part)| PriceBookPart {
+                first: part.keys().next().cloned().unwrap_or_default(),
+                file: format!("{PRICE_BOOK_PARTS_DIR}{position}.json"),
+            })
+            .collect();
+        let index = PriceBookIndex {
+            format: self.format,
+            build_id: self.build_id.clone(),
+            store: self.store.clone(),
+            prices_include_tax: self.prices_include_tax,
+            vat_exempt: self.vat_exempt,
+            currencies: self.currencies.clone(),
+            parts: listed,
+        };
+        (index, parts)
+    }
 }
 
 /// One sellable sku.
@@ -200,4 +386,118 @@ pub struct StorePages {
     /// confirm it. Empty in manifests of older builds, which had no such page.
     #[serde(default)]
     pub data_requests: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(product: &str) -> PriceBookItem {
+        PriceBookItem {
+            product: product.to_owned(),
+            titles: BTreeMap::new(),
+            prices: BTreeMap::new(),
+            tax_class: "standard".to_owned(),
+            tax_rate: TaxRate(2000),
+            stock: StockPolicy::Track,
+            backorder_days: None,
+            weight: None,
+            urls: BTreeMap::new(),
+            image: None,
+        }
+    }
+
+    fn book(skus: &[&str]) -> PriceBook {
+        PriceBook {
+            format: PRICE_BOOK_FORMAT,
+            build_id: "b1".to_owned(),
+            store: "fr".to_owned(),
+            prices_include_tax: true,
+            vat_exempt: false,
+            currencies: Vec::new(),
+            items: skus.iter().map(|sku| ((*sku).to_owned(), item(sku))).collect(),
+        }
+    }
+
+    #[test]
+    fn split_then_assemble_gives_the_book_back() {
+        let original = book(&["A", "B", "C", "D", "E"]);
+        let (index, parts) = original.split(2);
+        assert_eq!(parts.len(), 3);
+        let firsts: Vec<&str> = index.parts.iter().map(|part| part.first.as_str()).collect();
+        assert_eq!(firsts, ["A", "C", "E"]);
+        assert_eq!(index.parts[1].file, "_comptoir/pricebook/1.json");
+        assert_eq!(PriceBook::assemble(index, parts), Ok(original));
+    }
+
+    #[test]
+    fn empty_book_has_no_part() {
+        let (index, parts) = book(&[]).split(2);
+        assert!(index.parts.is_empty());
+        assert_eq!(PriceBook::assemble(index, parts), Ok(book(&[])));
+    }
+
+    #[test]
+    fn part_of_other_build_rejected() {
+        let (index, mut parts) = book(&["A", "B", "C", "D"]).split(2);
+        parts[1] = book(&["B2", "D"]).items;
+        let error = PriceBook::assemble(index, parts).expect_err("wrong first sku");
+        assert_eq!(
+            error,
+            PriceBookPartError::WrongFirst {
+                file: "_comptoir/pricebook/1.json".to_owned(),
+                expected: "C".to_owned(),
+                found: "B2".to_owned(),
+            }
+        );
+    }
+
+    #[test]
+    fn overlapping_parts_rejected() {
+        let (mut index, mut parts) = book(&["A", "B", "C", "D"]).split(2);
+        parts[1] = book(&["B", "D"]).items;
+        index.parts[1].first = "B".to_owned();
+        assert!(matches!(
+            PriceBook::assemble(index, parts),
+            Err(PriceBookPartError::OutOfOrder { sku, .. }) if sku == "B"
+        ));
+    }
+
+    #[test]
+    fn missing_part_rejected() {
+        let (index, mut parts) = book(&["A", "B", "C"]).split(2);
+        parts.pop();
+        assert_eq!(
+            PriceBook::assemble(index, parts),
+            Err(PriceBookPartError::Count {
+                expected: 2,
+                found: 1
+            })
+        );
+    }
+
+    #[test]
+    fn part_files_stay_in_their_folder() {
+        let part = |file: &str| PriceBookPart {
+            first: "A".to_owned(),
+            file: file.to_owned(),
+        };
+        assert!(part("_comptoir/pricebook/0f3a9c.json").has_valid_file());
+        for bad in [
+            "_comptoir/pricebook/../store.json",
+            "_comptoir/pricebook/a/b.json",
+            "_comptoir/pricebook/.json",
+            "_comptoir/store.json",
+            "/etc/passwd",
+            "_comptoir/pricebook/x.txt",
+        ] {
+            assert!(!part(bad).has_valid_file(), "{bad} accepted");
+        }
+        let (mut index, parts) = book(&["A"]).split(1);
+        index.parts[0].file = "_comptoir/pricebook/../../x.json".to_owned();
+        assert!(matches!(
+            PriceBook::assemble(index, parts),
+            Err(PriceBookPartError::BadFile { .. })
+        ));
+    }
 }

@@ -11,7 +11,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 
 use commerce::order::StatusMachine;
-use commerce::pricebook::{PRICE_BOOK_FORMAT, PRICE_BOOK_PATH, STORE_MANIFEST_PATH, StoreManifest};
+use commerce::pricebook::{
+    PRICE_BOOK_FORMAT, PRICE_BOOK_PATH, PriceBookIndex, PriceBookItem, STORE_MANIFEST_PATH, StoreManifest,
+};
 use commerce::{Locale, PriceBook};
 
 use crate::consent::{CONSENT_POLICY_PATH, ConsentPolicy, parse_policy};
@@ -55,8 +57,11 @@ impl Store {
 pub struct StoreSource {
     /// Where the files came from, for error messages (`public/fr`).
     pub origin: String,
-    /// Contents of `_comptoir/pricebook.json`.
+    /// Contents of `_comptoir/pricebook.json`, the price book's index.
     pub price_book: Vec<u8>,
+    /// The price book's parts as (file from the store's folder, contents), for
+    /// the files [`price_book_part_files`] lists.
+    pub price_book_parts: Vec<(String, Vec<u8>)>,
     /// Contents of `_comptoir/store.json`.
     pub manifest: Vec<u8>,
     /// Files of `_comptoir/emails/`, as (path inside that folder, text); empty when
@@ -152,11 +157,67 @@ impl Catalog {
     }
 }
 
+/// Returns the part files a price book's index lists, for a host to read before calling
+/// [`Catalog::from_sources`]. Files outside the parts folder are left out, and an
+/// index that does not parse lists none: the parse reports both.
+pub fn price_book_part_files(index: &[u8]) -> Vec<String> {
+    serde_json::from_slice::<PriceBookIndex>(index)
+        .map(|index| {
+            index
+                .parts
+                .into_iter()
+                .filter(|part| part.has_valid_file())
+                .map(|part| part.file)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Parses the price book's index and its parts into one book.
+fn parse_price_book(source: &StoreSource, book_file: &str) -> Result<PriceBook, String> {
+    let index: PriceBookIndex = serde_json::from_slice(&source.price_book)
+        .map_err(|error| format!("{book_file}:{}:{}: {error}", error.line(), error.column()))?;
+    // A book of another layout is reported once, as the manifest's is, without
+    // reading its parts.
+    if index.format != PRICE_BOOK_FORMAT {
+        let header = PriceBookIndex {
+            parts: Vec::new(),
+            ..index
+        };
+        return PriceBook::assemble(header, Vec::new()).map_err(|error| format!("{book_file}: {error}"));
+    }
+    let read: HashMap<&str, &[u8]> = source
+        .price_book_parts
+        .iter()
+        .map(|(file, bytes)| (file.as_str(), bytes.as_slice()))
+        .collect();
+    let mut parts = Vec::with_capacity(index.parts.len());
+    for part in &index.parts {
+        let part_file = format!("{}/{}", source.origin, part.file);
+        if !part.has_valid_file() {
+            return Err(format!(
+                "{book_file}: part `{}` is not a file of `{}`: rebuild the shop",
+                part.file,
+                commerce::pricebook::PRICE_BOOK_PARTS_DIR
+            ));
+        }
+        let Some(bytes) = read.get(part.file.as_str()) else {
+            return Err(format!(
+                "{part_file}: missing, though the price book lists it: publish the whole build"
+            ));
+        };
+        let items: BTreeMap<String, PriceBookItem> = serde_json::from_slice(bytes)
+            .map_err(|error| format!("{part_file}:{}:{}: {error}", error.line(), error.column()))?;
+        parts.push(items);
+    }
+    PriceBook::assemble(index, parts)
+        .map_err(|error| format!("{book_file}: {error}: publish the whole build again"))
+}
+
 fn parse_store(source: &StoreSource) -> Result<Store, Vec<String>> {
     let book_file = format!("{}/{PRICE_BOOK_PATH}", source.origin);
     let manifest_file = format!("{}/{STORE_MANIFEST_PATH}", source.origin);
-    let book: Result<PriceBook, String> = serde_json::from_slice(&source.price_book)
-        .map_err(|error| format!("{book_file}:{}:{}: {error}", error.line(), error.column()));
+    let book = parse_price_book(source, &book_file);
     let manifest: Result<StoreManifest, String> = serde_json::from_slice(&source.manifest)
         .map_err(|error| format!("{manifest_file}:{}:{}: {error}", error.line(), error.column()));
     let (book, manifest) = match (book, manifest) {

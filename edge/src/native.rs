@@ -216,6 +216,9 @@ impl NativeHost {
     /// Reloads the stores whenever a price book or manifest changes on disk.
     async fn watch_builds(self) {
         let mut seen = build_stamp(&self.public_dir);
+        // A build seen while it was being written fails to load: it is tried once
+        // more at the next tick before the failure is reported.
+        let mut failed_once = None;
         let mut interval = tokio::time::interval(self.reload_interval);
         loop {
             interval.tick().await;
@@ -223,13 +226,19 @@ impl NativeHost {
             if stamp == seen {
                 continue;
             }
-            seen = stamp;
             match self.reload() {
                 Ok(()) => {
+                    seen = stamp;
+                    failed_once = None;
                     tracing::info!("new build loaded");
                     self.remember_policies().await;
                 }
+                Err(error) if failed_once.as_ref() != Some(&stamp) => {
+                    tracing::debug!(%error, "the new build could not be loaded yet; trying again");
+                    failed_once = Some(stamp);
+                }
                 Err(error) => {
+                    seen = stamp;
                     tracing::error!(%error, "the new build could not be loaded; the previous one keeps serving")
                 }
             }
@@ -255,7 +264,7 @@ fn build_stamp(public_dir: &Path) -> Vec<(PathBuf, Option<SystemTime>)> {
 }
 
 /// Reads every store of a public folder: each sub-folder with a
-/// `_comptoir/pricebook.json`.
+/// `_comptoir/pricebook.json`, with the parts that file lists.
 pub fn read_catalog(public_dir: &Path) -> Result<Catalog, CatalogError> {
     let entries = fs::read_dir(public_dir).map_err(|error| CatalogError {
         problems: vec![format!(
@@ -281,19 +290,29 @@ pub fn read_catalog(public_dir: &Path) -> Result<Catalog, CatalogError> {
         } else {
             Ok(None)
         };
+        let book = read(&book_path).and_then(|index| {
+            let parts = crate::catalog::price_book_part_files(&index)
+                .into_iter()
+                .map(|file| read(&folder.join(&file)).map(|bytes| (file, bytes)))
+                .collect::<Result<Vec<_>, String>>()?;
+            Ok((index, parts))
+        });
         match (
-            read(&book_path),
+            book,
             read(&manifest_path),
             read_emails(&folder.join(PUBLISHED_DIR)),
             consent,
         ) {
-            (Ok(price_book), Ok(manifest), Ok(emails), Ok(consent)) => sources.push(StoreSource {
-                origin: folder.display().to_string(),
-                price_book,
-                manifest,
-                emails,
-                consent,
-            }),
+            (Ok((price_book, price_book_parts)), Ok(manifest), Ok(emails), Ok(consent)) => {
+                sources.push(StoreSource {
+                    origin: folder.display().to_string(),
+                    price_book,
+                    price_book_parts,
+                    manifest,
+                    emails,
+                    consent,
+                });
+            }
             (book, manifest, emails, consent) => {
                 problems.extend(book.err());
                 problems.extend(manifest.err());

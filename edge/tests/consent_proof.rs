@@ -167,7 +167,7 @@ async fn concurrent_appends_keep_chain_valid() {
 fn write_build(public: &Path, policy: &commerce::consent::ConsentPolicy) {
     let folder = public.join("fr/_comptoir");
     std::fs::create_dir_all(&folder).expect("folder");
-    std::fs::write(folder.join("pricebook.json"), json(&price_book_fr())).expect("price book");
+    publish_price_book(&public.join("fr"), &price_book_fr());
     std::fs::write(folder.join("store.json"), json(&manifest_fr())).expect("manifest");
     std::fs::write(folder.join("consent.json"), json(policy)).expect("policy");
 }

@@ -22,11 +22,7 @@ use serde_json::{Value, json};
 fn write_public(public: &Path) {
     let folder = public.join("fr/_comptoir");
     std::fs::create_dir_all(&folder).expect("public folder");
-    std::fs::write(
-        folder.join("pricebook.json"),
-        serde_json::to_vec(&price_book_fr()).expect("json"),
-    )
-    .expect("price book");
+    publish_price_book(&public.join("fr"), &price_book_fr());
     std::fs::write(
         folder.join("store.json"),
         serde_json::to_vec(&manifest_fr()).expect("json"),

@@ -387,8 +387,11 @@ fn patch_build(options: &BuildOptions, started: Instant) -> Result<Patched, Comm
     let mut memo = RenderMemo::from_state(state.memo.clone());
     let staging = Staging::create(&options.output)?;
     // The sink deletes the files of its previous build that this one does not
-    // write: here, only those of the old addresses.
-    let sink = UpdateSink::new(&options.output, staging.path(), moved_from.clone());
+    // write or keep: here, those of the old addresses and the price book parts
+    // that changed.
+    let mut previous = moved_from;
+    previous.extend(state.memo.price_book_parts(&shop.settings.stores));
+    let sink = UpdateSink::new(&options.output, staging.path(), previous.clone());
     let rendered = timed("render", || {
         render::render_patch(&shop, &render_options, &sink, &mut memo, &changed, moved)
     })?;
@@ -428,7 +431,7 @@ fn patch_build(options: &BuildOptions, started: Instant) -> Result<Patched, Comm
     };
     let written_caches = timed("write cache", || {
         if !changed.is_empty() {
-            let mut entries: Vec<PageEntry> = moved_from
+            let mut entries: Vec<PageEntry> = previous
                 .keys()
                 .filter(|file| !produced.contains_key(*file))
                 .map(|file| PageEntry {

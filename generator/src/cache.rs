@@ -23,7 +23,7 @@ use std::sync::{Arc, Mutex};
 
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::output::{OutputSink, WriteFailure, checked_relative_path, stream_to_file};
+use crate::output::{OutputSink, WriteFailure, announces_build, checked_relative_path, stream_to_file};
 use crate::render::{Fingerprint, PageFingerprints};
 
 /// The cache file, relative to the shop's root.
@@ -379,7 +379,10 @@ impl UpdateSink {
             .state
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        for (position, path) in state.changed.iter().enumerate() {
+        let mut changed = state.changed;
+        // Stable: the files the edge watches move last, the others keep their order.
+        changed.sort_by_key(|path| announces_build(path));
+        for (position, path) in changed.iter().enumerate() {
             let target = self.output.join(path);
             if let Some(parent) = target.parent() {
                 fs::create_dir_all(parent).map_err(|error| with_path(&target, error))?;
@@ -407,7 +410,7 @@ impl UpdateSink {
             }
         }
         Ok(UpdateSummary {
-            written: state.changed.len(),
+            written: changed.len(),
             deleted,
         })
     }

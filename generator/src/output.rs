@@ -41,6 +41,16 @@ pub trait OutputSink: Sync {
         self.write(path, &bytes)
     }
 
+    /// Notes that the previous build's file at `path` is not part of this output
+    /// any more, such as a price book part whose contents changed and so its name.
+    /// A render of part of the output calls it for the files it replaces; sinks
+    /// that delete every file of the previous build not written or kept again
+    /// ignore it.
+    fn retire(&self, path: &str) -> io::Result<()> {
+        checked_relative_path(path)?;
+        Ok(())
+    }
+
     /// Returns the bytes the output contains at `path` from the previous build, so a
     /// large file whose layout the renderer recorded can be rewritten in part (a
     /// feed, the price book). Sinks that start from nothing return `None`.
@@ -222,6 +232,18 @@ impl OutputSink for DiscardSink {
     }
 }
 
+/// Returns whether `path` (from the output's root) is a file the edge watches to
+/// notice a new build: one directly in a store's `_comptoir/` folder, such as the
+/// price book's index. Writers move those last, so the edge finds the parts and
+/// templates they name already in place.
+pub fn announces_build(path: &str) -> bool {
+    let mut segments = path.split('/');
+    matches!(
+        (segments.next(), segments.next(), segments.next(), segments.next()),
+        (Some(_), Some("_comptoir"), Some(_), None)
+    )
+}
+
 /// Checks that a sink path stays inside the output root: relative, with no `..`,
 /// `.` or empty segment. A slug that escaped would otherwise overwrite files outside
 /// `public/`.
@@ -249,6 +271,26 @@ fn with_path(path: &Path, error: io::Error) -> io::Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn announces_build_only_for_edge_files() {
+        for path in [
+            "fr/_comptoir/pricebook.json",
+            "fr/_comptoir/store.json",
+            "ch/_comptoir/consent.json",
+        ] {
+            assert!(announces_build(path), "{path}");
+        }
+        for path in [
+            "fr/_comptoir/pricebook/0f3a.json",
+            "fr/_comptoir/emails/order_confirmation.txt",
+            "fr/index.html",
+            "_comptoir/pricebook.json",
+            "fr/fr/_comptoir/store.json",
+        ] {
+            assert!(!announces_build(path), "{path}");
+        }
+    }
 
     #[test]
     fn dir_sink_writes_nested_files() {

@@ -40,7 +40,7 @@ pub const CATALOGUE_FILE: &str = ".comptoir/cache/catalogue.bin";
 pub const STATE_FILE: &str = ".comptoir/cache/state.bin";
 
 /// Version of both files' layout.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Edited products kept in `state.bin` before `catalogue.bin` is written again:
 /// beyond that, reading them costs more than writing the catalogue once.

@@ -1,5 +1,8 @@
 //! The `comptoir` command run as a process, each test in its own temporary folder.
 
+#[path = "support/price_book.rs"]
+mod price_book;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -430,16 +433,7 @@ fn first_sku(shop: &Path) -> String {
         .expect("a store")
         .expect("entry")
         .path();
-    let book: serde_json::Value =
-        serde_json::from_slice(&fs::read(store.join("_comptoir/pricebook.json")).expect("price book"))
-            .expect("json");
-    book["items"]
-        .as_object()
-        .expect("items")
-        .keys()
-        .next()
-        .expect("a sku")
-        .clone()
+    price_book::read(&store).items.into_keys().next().expect("a sku")
 }
 
 /// Spinner frames of indicatif's default style, then the carriage return and the

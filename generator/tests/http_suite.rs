@@ -9,6 +9,8 @@
 
 #[path = "support/hosts.rs"]
 mod hosts;
+#[path = "support/price_book.rs"]
+mod price_book;
 
 use std::collections::HashSet;
 use std::time::Instant;
@@ -137,16 +139,14 @@ fn checkout_body(cart: &str, email: &str) -> Value {
 
 /// Returns the tracked skus of the store, sorted, from the price book the hosts serve.
 fn tracked_skus() -> Vec<String> {
-    let book: Value = serde_json::from_slice(
-        &std::fs::read(demo_public().join(STORE).join("_comptoir/pricebook.json")).expect("price book"),
-    )
-    .expect("price book JSON");
-    let mut skus: Vec<String> = book["items"]
-        .as_object()
-        .expect("items")
-        .iter()
-        .filter(|(_, item)| item["stock"] == "track" && item["prices"]["EUR"].is_i64())
-        .map(|(sku, _)| sku.clone())
+    let book = price_book::read(&demo_public().join(STORE));
+    let mut skus: Vec<String> = book
+        .items
+        .into_iter()
+        .filter(|(_, item)| {
+            item.stock == commerce::StockPolicy::Track && item.prices.contains_key(&commerce::Currency::EUR)
+        })
+        .map(|(sku, _)| sku)
         .collect();
     skus.sort();
     assert!(skus.len() >= 3, "the demo store needs three tracked skus");

@@ -616,12 +616,17 @@ fn missing_or_damaged_state_loads_the_whole_shop() {
 }
 
 #[test]
-fn price_book_edited_by_hand_is_written_in_full() {
+fn price_book_edited_by_hand_is_written_again() {
     let shop = shop();
     run_build(shop.path());
     let path = shop.path().join(PRICE_BOOK);
     let text = fs::read_to_string(&path).expect("price book");
-    fs::write(&path, text.replacen("\"items\":{", "\"items\": {", 1)).expect("edit");
+    fs::write(&path, text.replacen("\"parts\":[", "\"parts\": [", 1)).expect("edit");
+    for (name, _) in parts(shop.path()) {
+        let part = shop.path().join("public/fr/_comptoir/pricebook").join(name);
+        let text = fs::read_to_string(&part).expect("part");
+        fs::write(&part, text.replacen('{', "{ ", 1)).expect("edit part");
+    }
     edit(
         &shop.path().join("content/products/carte-cadeau.md"),
         "price = \"30\"",
@@ -738,4 +743,76 @@ fn damaged_page_cache_still_deletes_old_pages() {
         "the page at the old address is deleted"
     );
     assert_same_as_full_build(root);
+}
+
+/// Adds a product with `variants` variants to the shop's CSV catalogue, so its
+/// price book spans several parts (2,048 skus each).
+fn add_variants(root: &Path, variants: usize) {
+    let mut csv = String::from(
+        "sku,parent_sku,title,title.en,price,price.pro.EUR,tax_class,stock,weight,categories,option.taille\n\
+         MANY,,Bol décliné,Many bowl,5.00,,standard,track,100,cuisine,\n",
+    );
+    for variant in 1..=variants {
+        csv.push_str(&format!("MANY-{variant:05},MANY,,,5.00,,,,,,T{variant:05}\n"));
+    }
+    fs::write(root.join("content/catalog/many.csv"), csv).expect("write CSV");
+}
+
+/// Lists the price book parts of the French store, by file name.
+fn parts(root: &Path) -> BTreeMap<String, (u64, i64, i64)> {
+    let folder = root.join("public/fr/_comptoir/pricebook");
+    fs::read_dir(&folder)
+        .expect("parts folder")
+        .map(|entry| {
+            let entry = entry.expect("entry");
+            (
+                entry.file_name().to_string_lossy().into_owned(),
+                identity(&entry.path()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn price_book_edit_rewrites_one_part() {
+    let shop = shop();
+    add_variants(shop.path(), 2100);
+    run_build(shop.path());
+    let before = parts(shop.path());
+    assert_eq!(
+        before.len(),
+        2,
+        "2,100 variants and the fixture's skus fill two parts"
+    );
+
+    // CARTE-CADEAU sorts before MANY-…, so only the first part contains it.
+    edit(
+        &shop.path().join("content/products/carte-cadeau.md"),
+        "price = \"30\"",
+        "price = \"31\"",
+    );
+    let summary = run_build(shop.path());
+    assert!(summary.patched, "a price edit takes the short path");
+    let after = parts(shop.path());
+    assert_eq!(after.len(), 2, "the replaced part is deleted");
+    let kept: Vec<&String> = after
+        .keys()
+        .filter(|name| before.get(*name) == after.get(*name))
+        .collect();
+    assert_eq!(
+        kept.len(),
+        1,
+        "one part is kept as it was: {before:?} then {after:?}"
+    );
+    assert_same_as_full_build(shop.path());
+
+    // A kept part deleted by hand is written again by the next short build.
+    fs::remove_file(shop.path().join("public/fr/_comptoir/pricebook").join(kept[0])).expect("delete part");
+    edit(
+        &shop.path().join("content/products/carte-cadeau.md"),
+        "price = \"31\"",
+        "price = \"32\"",
+    );
+    assert!(run_build(shop.path()).patched);
+    assert_same_as_full_build(shop.path());
 }

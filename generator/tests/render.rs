@@ -2,6 +2,9 @@
 //! its context: snapshots of page fragments, SEO files and the price book, and the
 //! errors a broken theme or a path conflict produce.
 
+#[path = "support/price_book.rs"]
+mod price_book;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -322,11 +325,29 @@ fn price_books_and_manifest() {
         let value: serde_json::Value = serde_json::from_str(text(minimal(), path)).expect("valid JSON");
         serde_json::to_string_pretty(&value).expect("serializable")
     };
+    // The index and parts joined as the edge joins them.
+    let book_of = |store: &str| {
+        price_book::assemble(|path| text(minimal(), &format!("{store}/{path}")).as_bytes().to_vec())
+    };
+    let pretty_book = |store: &str| {
+        let value = serde_json::to_value(book_of(store)).expect("serializable");
+        serde_json::to_string_pretty(&value).expect("serializable")
+    };
     for store in ["fr", "ch"] {
-        // The edge reads these files with the commerce crate's types.
-        let book: commerce::PriceBook =
+        // Each part holds the bytes serde writes for its items, which the generator
+        // writes from borrowed data without building them.
+        let index: commerce::pricebook::PriceBookIndex =
             serde_json::from_str(text(minimal(), &format!("{store}/_comptoir/pricebook.json")))
-                .expect("a price book");
+                .expect("an index");
+        assert!(!index.parts.is_empty(), "{store} has parts");
+        for part in &index.parts {
+            let bytes = text(minimal(), &format!("{store}/{}", part.file));
+            let items: BTreeMap<String, commerce::pricebook::PriceBookItem> =
+                serde_json::from_str(bytes).expect("a part");
+            assert_eq!(serde_json::to_string(&items).expect("serializable"), bytes);
+        }
+        // The edge reads these files with the commerce crate's types.
+        let book = book_of(store);
         assert_eq!(book.store, store);
         assert_eq!(book.build_id, "test-build");
         let manifest: commerce::pricebook::StoreManifest =
@@ -334,8 +355,8 @@ fn price_books_and_manifest() {
                 .expect("a manifest");
         assert_eq!(manifest.store, store);
     }
-    insta::assert_snapshot!("price_book_ch", pretty("ch/_comptoir/pricebook.json"));
-    insta::assert_snapshot!("price_book_fr", pretty("fr/_comptoir/pricebook.json"));
+    insta::assert_snapshot!("price_book_ch", pretty_book("ch"));
+    insta::assert_snapshot!("price_book_fr", pretty_book("fr"));
     insta::assert_snapshot!("store_manifest_ch", pretty("ch/_comptoir/store.json"));
 }
 

@@ -3,8 +3,9 @@
 //! static assets.
 //!
 //! One Worker serves one store: its static assets are that store's folder of the
-//! build (`public/<store>/`), so the catalog comes from `/_comptoir/pricebook.json`,
-//! `store.json`, `consent.json` and `emails/` through the `ASSETS` binding. It is
+//! build (`public/<store>/`), so the catalog comes from `/_comptoir/pricebook.json`
+//! and the parts it lists, `store.json`, `consent.json` and `emails/` through the
+//! `ASSETS` binding. It is
 //! read on the first request of an isolate and kept for the isolate's life: a new
 //! deployment starts new isolates.
 //!
@@ -182,9 +183,26 @@ async fn read_store(assets: &Fetcher) -> Result<StoreSource, String> {
         ));
     };
     let emails = read_emails(assets, manifest).await?;
+    // NOTE: every part is read and kept, about 800 bytes per sku: a catalogue of
+    // 100,000 skus or more outgrows an isolate's memory. The index gives each part's
+    // first sku, so reading only the parts a request needs is the way there.
+    let price_book_parts = futures_util::future::try_join_all(
+        crate::catalog::price_book_part_files(price_book)
+            .into_iter()
+            .map(|file| async move {
+                match fetch_asset(assets, &file).await? {
+                    Some(bytes) => Ok((file, bytes)),
+                    None => Err(format!(
+                        "the static assets lack /{file}, a part of the price book: publish the whole build"
+                    )),
+                }
+            }),
+    )
+    .await?;
     Ok(StoreSource {
         origin: "assets:/".to_owned(),
         price_book: price_book.clone(),
+        price_book_parts,
         manifest: manifest.clone(),
         emails,
         consent,

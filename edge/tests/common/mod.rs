@@ -59,7 +59,7 @@ pub fn item(title: &str, price: i64, rate: u32, stock: StockPolicy, weight: u32)
 
 pub fn price_book_fr() -> PriceBook {
     PriceBook {
-        format: 1,
+        format: commerce::pricebook::PRICE_BOOK_FORMAT,
         build_id: "build-1".into(),
         store: "fr".into(),
         prices_include_tax: true,
@@ -103,7 +103,7 @@ pub fn manifest_fr() -> StoreManifest {
         },
     };
     StoreManifest {
-        format: 1,
+        format: commerce::pricebook::PRICE_BOOK_FORMAT,
         build_id: "build-1".into(),
         store: "fr".into(),
         name: "Atelier Brume".into(),
@@ -209,7 +209,7 @@ pub fn price_book_ch() -> PriceBook {
     let mut only = item("Fondue", 4500, 810, StockPolicy::Untracked, 900);
     only.prices = BTreeMap::from([(chf(), 4500)]);
     PriceBook {
-        format: 1,
+        format: commerce::pricebook::PRICE_BOOK_FORMAT,
         build_id: "build-1".into(),
         store: "ch".into(),
         prices_include_tax: true,
@@ -517,4 +517,19 @@ pub fn checkout_body(cart: &str, payment: &str) -> Value {
 
 pub async fn checkout(app: &Router, cart: &str, payment: &str) -> Reply {
     write(app, "POST", "/api/checkout", checkout_body(cart, payment)).await
+}
+
+/// Publishes `book` in `store_dir` (a store's folder of a build) as the generator
+/// does: the index in `_comptoir/pricebook.json` and parts of two skus, so readers
+/// meet more than one part.
+pub fn publish_price_book(store_dir: &std::path::Path, book: &PriceBook) {
+    let (index, parts) = book.split(2);
+    for (listed, items) in index.parts.iter().zip(&parts) {
+        let path = store_dir.join(&listed.file);
+        std::fs::create_dir_all(path.parent().expect("parts folder")).expect("parts folder");
+        std::fs::write(path, serde_json::to_vec(items).expect("json")).expect("price book part");
+    }
+    let index_path = store_dir.join(commerce::pricebook::PRICE_BOOK_PATH);
+    std::fs::create_dir_all(index_path.parent().expect("folder")).expect("folder");
+    std::fs::write(index_path, serde_json::to_vec(&index).expect("json")).expect("price book");
 }

@@ -4,14 +4,15 @@
 use std::collections::BTreeMap;
 
 use commerce::pricebook::{
-    PRICE_BOOK_FORMAT, PaymentOffer, PriceBookItem, ShippingOffer, ShippingOfferRate, ShopIdentity,
-    StoreManifest, StorePages,
+    PRICE_BOOK_FORMAT, PRICE_BOOK_PARTS_DIR, PaymentOffer, PriceBookIndex, PriceBookPart, ShippingOffer,
+    ShippingOfferRate, ShopIdentity, StoreManifest, StorePages,
 };
 use commerce::pricing::convert;
 use commerce::settings::{PriceMap, ShippingRate};
 use commerce::tax::TaxRate;
 use commerce::{Currency, Locale, Money, StockPolicy};
 use rayon::prelude::*;
+use xxhash_rust::xxh3::xxh3_64;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::msg;
@@ -19,150 +20,153 @@ use crate::render::context::{PageEnv, image_path, sku_title};
 use crate::render::routes::PageKind;
 use crate::render::store::StoreData;
 
-/// A store's price book, kept as blocks of entries in sku order, so that after a
-/// change of a few products only the blocks holding their skus are written again.
-/// The JSON is the same, byte for byte, as serializing a `commerce::PriceBook`, but
-/// no `PriceBookItem` is built: each item is written from borrowed catalogue data,
-/// and blocks are written in parallel.
-#[derive(Debug, Default)]
-pub struct PriceBookBlocks {
-    /// (product index, position in `ProductPrices::skus`) of every sku, sorted by
-    /// sku as the `BTreeMap` of a `commerce::PriceBook` is.
-    order: Vec<(u32, u32)>,
-    /// The entries of each run of [`PRICE_BOOK_BLOCK`] skus of `order`, each
-    /// starting with a comma.
-    blocks: Vec<Vec<u8>>,
+/// The callbacks through which a render writes the price book's files, by path
+/// from the store's folder.
+pub(crate) struct PartOutput<'o> {
+    /// Writes a file; false when the write failed and was reported.
+    pub write: &'o (dyn Fn(&str, &[u8]) -> bool + Sync),
+    /// Keeps the previous build's file; false when it must be written.
+    pub keep: &'o (dyn Fn(&str) -> bool + Sync),
+    /// Tells the output that a previous build's part is no longer published.
+    pub retire: &'o (dyn Fn(&str) + Sync),
 }
 
-impl PriceBookBlocks {
-    /// Writes the entries of every sku of the store.
-    pub fn new(data: &StoreData<'_>) -> serde_json::Result<PriceBookBlocks> {
+/// One written part of a price book.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct WrittenPart {
+    /// Its first sku, which the index lists.
+    first: String,
+    /// XXH3 of its bytes, which names the file.
+    sum: u64,
+    /// Its size in bytes.
+    size: u64,
+}
+
+impl WrittenPart {
+    /// Returns the path of its file from the store's folder.
+    pub fn file(&self) -> String {
+        format!("{PRICE_BOOK_PARTS_DIR}{:016x}.json", self.sum)
+    }
+
+    /// Returns its size in bytes.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+}
+
+/// A store's price book, written as parts of [`PRICE_BOOK_PART`] skus in sku order
+/// (`commerce::PriceBookIndex`), each file named after its contents. After a
+/// change of a few products only the parts holding their skus are written again;
+/// the others are kept, and the index names them all.
+///
+/// The items are the JSON of `commerce::PriceBookItem`, but none is built: each
+/// is written from borrowed catalogue data, and parts are written in parallel.
+#[derive(Debug, Default)]
+pub struct PriceBookParts {
+    /// (product index, position in `ProductPrices::skus`) of every sku, sorted by
+    /// sku as the `BTreeMap` of a `commerce::PriceBook` is. Empty when the parts
+    /// come from a saved state; [`PriceBookParts::update`] sorts them again.
+    order: Vec<(u32, u32)>,
+    /// The part of each run of [`PRICE_BOOK_PART`] skus of `order`; `None` for a run
+    /// whose skus all lack a price, which publishes no file.
+    parts: Vec<Option<WrittenPart>>,
+}
+
+impl PriceBookParts {
+    /// Writes every part of the store's price book.
+    pub(crate) fn new(data: &StoreData<'_>, out: &PartOutput<'_>) -> serde_json::Result<PriceBookParts> {
         let writer = ItemWriter::new(data);
         let order = writer.order();
-        let blocks = order
-            .par_chunks(PRICE_BOOK_BLOCK)
-            .map(|block| writer.block(block))
+        let parts = order
+            .par_chunks(PRICE_BOOK_PART)
+            .map(|run| writer.write_part(run, out))
             .collect::<serde_json::Result<_>>()?;
-        Ok(PriceBookBlocks { order, blocks })
+        Ok(PriceBookParts { order, parts })
     }
 
-    /// Takes the blocks back from a price book written by [`PriceBookBlocks::json`],
-    /// given the length of each block as [`PriceBookBlocks::lengths`] returned it.
-    /// Returns `None` when `bytes` do not end with blocks of those lengths.
-    pub fn restore(bytes: &[u8], lengths: &[u32]) -> Option<PriceBookBlocks> {
-        let items = bytes.strip_suffix(b"}}")?;
-        let total: usize = lengths.iter().map(|length| *length as usize).sum();
-        // In the file the first block lost its leading comma.
-        let mut start = items.len().checked_sub(total.checked_sub(1)?)?;
-        if start == 0 || items[start - 1] != b'{' {
-            return None;
-        }
-        let mut blocks = Vec::with_capacity(lengths.len());
-        for (position, length) in lengths.iter().enumerate() {
-            let length = *length as usize;
-            let block = if position == 0 {
-                let mut first = Vec::with_capacity(length);
-                first.push(b',');
-                first.extend_from_slice(items.get(start..start + length - 1)?);
-                start += length - 1;
-                first
-            } else {
-                let block = items.get(start..start + length)?.to_vec();
-                start += length;
-                block
-            };
-            if block.first() != Some(&b',') {
-                return None;
-            }
-            blocks.push(block);
-        }
-        Some(PriceBookBlocks {
+    /// Parts saved by [`PriceBookParts::saved`], for [`PriceBookParts::update`].
+    pub fn from_saved(parts: Vec<Option<WrittenPart>>) -> PriceBookParts {
+        PriceBookParts {
             order: Vec::new(),
-            blocks,
-        })
+            parts,
+        }
     }
 
-    /// Returns the length of each block, for [`PriceBookBlocks::restore`].
-    pub fn lengths(&self) -> Vec<u32> {
-        self.blocks
-            .iter()
-            .map(|block| u32::try_from(block.len()).unwrap_or(u32::MAX))
-            .collect()
+    /// Returns the parts as written, for a later build's [`PriceBookParts::from_saved`].
+    pub fn saved(&self) -> Vec<Option<WrittenPart>> {
+        self.parts.clone()
     }
 
-    /// Writes again the blocks holding the skus of the products at `changed`,
-    /// whose skus are the same as when the blocks were written.
-    pub fn update(&mut self, data: &StoreData<'_>, changed: &[usize]) -> serde_json::Result<()> {
+    /// Writes again the parts holding the skus of the products at `changed`, whose
+    /// skus are the same as when the parts were written, and keeps the others. A
+    /// kept part the output no longer has is written again.
+    pub(crate) fn update(
+        &mut self,
+        data: &StoreData<'_>,
+        changed: &[usize],
+        out: &PartOutput<'_>,
+    ) -> serde_json::Result<()> {
         let writer = ItemWriter::new(data);
         if self.order.is_empty() {
-            // Restored blocks: the skus are those of the render that wrote them.
+            // Saved parts: the skus are those of the render that wrote them.
             self.order = writer.order();
-            if self.order.len().div_ceil(PRICE_BOOK_BLOCK) != self.blocks.len() {
-                *self = PriceBookBlocks::new(data)?;
+            if self.order.len().div_ceil(PRICE_BOOK_PART) != self.parts.len() {
+                *self = PriceBookParts::new(data, out)?;
                 return Ok(());
             }
         }
-        let mut stale: Vec<usize> = self
-            .order
-            .iter()
-            .enumerate()
-            .filter(|(_, (index, _))| changed.binary_search(&(*index as usize)).is_ok())
-            .map(|(entry, _)| entry / PRICE_BOOK_BLOCK)
-            .collect();
-        stale.dedup();
-        for block in stale {
-            let start = block * PRICE_BOOK_BLOCK;
-            let end = (start + PRICE_BOOK_BLOCK).min(self.order.len());
-            self.blocks[block] = writer.block(&self.order[start..end])?;
+        let mut stale = vec![false; self.parts.len()];
+        for (entry, (index, _)) in self.order.iter().enumerate() {
+            if changed.binary_search(&(*index as usize)).is_ok() {
+                stale[entry / PRICE_BOOK_PART] = true;
+            }
         }
-        Ok(())
+        let order = &self.order;
+        self.parts
+            .par_iter_mut()
+            .zip(order.par_chunks(PRICE_BOOK_PART))
+            .zip(stale)
+            .try_for_each(|((part, run), stale)| {
+                let kept = !stale && part.as_ref().is_none_or(|written| (out.keep)(&written.file()));
+                if kept {
+                    return Ok(());
+                }
+                let written = writer.write_part(run, out)?;
+                if let Some(old) = part.as_ref()
+                    && written.as_ref() != Some(old)
+                {
+                    (out.retire)(&old.file());
+                }
+                *part = written;
+                Ok(())
+            })
     }
 
-    /// Returns the price book's JSON.
-    pub fn json(&self, data: &StoreData<'_>, build_id: &str) -> serde_json::Result<Vec<u8>> {
-        // `items` is the last field, so the header with no items ends in `{}}`. The
-        // items go between those braces.
-        let header = PriceBookJson {
+    /// Returns the index that lists the parts.
+    pub fn index(&self, data: &StoreData<'_>, build_id: &str) -> PriceBookIndex {
+        PriceBookIndex {
             format: PRICE_BOOK_FORMAT,
-            build_id,
-            store: data.id(),
+            build_id: build_id.to_owned(),
+            store: data.id().to_owned(),
             prices_include_tax: data.list_includes_tax,
             vat_exempt: data.shop.settings.shop.vat_exempt,
-            currencies: &data.routes.currencies,
-            items: BTreeMap::new(),
-        };
-        let mut out = serde_json::to_vec(&header)?;
-        debug_assert!(out.ends_with(b"{}}"));
-        out.truncate(out.len() - 2);
-        out.reserve(self.blocks.iter().map(Vec::len).sum::<usize>() + 2);
-        for block in &self.blocks {
-            // Every entry starts with a comma; the first one of the map must not.
-            let block = if out.ends_with(b"{") {
-                block.strip_prefix(b",").unwrap_or(block)
-            } else {
-                block
-            };
-            out.extend_from_slice(block);
+            currencies: data.routes.currencies.clone(),
+            parts: self
+                .parts
+                .iter()
+                .flatten()
+                .map(|part| PriceBookPart {
+                    first: part.first.clone(),
+                    file: part.file(),
+                })
+                .collect(),
         }
-        out.extend_from_slice(b"}}");
-        Ok(out)
     }
 }
 
-/// Skus per block of [`PriceBookBlocks`].
-const PRICE_BOOK_BLOCK: usize = 2048;
-
-/// The fields of `commerce::PriceBook` in its order.
-#[derive(serde::Serialize)]
-struct PriceBookJson<'a> {
-    format: u32,
-    build_id: &'a str,
-    store: &'a str,
-    prices_include_tax: bool,
-    vat_exempt: bool,
-    currencies: &'a [Currency],
-    items: BTreeMap<String, PriceBookItem>,
-}
+/// Skus per part of [`PriceBookParts`]: about 0.5 MB of JSON, so an edit writes
+/// little, and a catalogue of 100,000 products with variants makes about 150 files.
+const PRICE_BOOK_PART: usize = 2048;
 
 /// Writes the entries of the price book's `items` map.
 struct ItemWriter<'s, 'a> {
@@ -218,10 +222,35 @@ impl<'s, 'a> ItemWriter<'s, 'a> {
             .collect()
     }
 
+    /// Writes the part holding a run of `order`, or nothing when none of its skus
+    /// has a price. A failed write was reported by `out`; the part is returned all
+    /// the same, as the index lists the file the build meant to write.
+    fn write_part(
+        &self,
+        run: &[(u32, u32)],
+        out: &PartOutput<'_>,
+    ) -> serde_json::Result<Option<WrittenPart>> {
+        let (Some(first), mut bytes) = self.entries(run)? else {
+            return Ok(None);
+        };
+        // Every entry starts with a comma: the first becomes the object's brace.
+        bytes[0] = b'{';
+        bytes.push(b'}');
+        let part = WrittenPart {
+            first: first.to_owned(),
+            sum: xxh3_64(&bytes),
+            size: bytes.len() as u64,
+        };
+        (out.write)(&part.file(), &bytes);
+        Ok(Some(part))
+    }
+
     /// Writes the entries of a run of `order`.
-    fn block(&self, block: &[(u32, u32)]) -> serde_json::Result<Vec<u8>> {
+    /// Returns them with the first sku written, `None` when no sku has a price.
+    fn entries(&self, block: &[(u32, u32)]) -> serde_json::Result<(Option<&'s str>, Vec<u8>)> {
         let catalogue = self.data.catalogue();
         let mut bytes = Vec::with_capacity(block.len() * 512);
+        let mut first = None;
         for (index, position) in block {
             let (index, position) = (*index as usize, *position as usize);
             let product = &catalogue.products[index];
@@ -230,26 +259,28 @@ impl<'s, 'a> ItemWriter<'s, 'a> {
                 .map_or(product.sku.as_str(), |variant| {
                     product.variants[variant].sku.as_str()
                 });
-            self.push_entry(&mut bytes, sku, index, position)?;
+            if self.push_entry(&mut bytes, sku, index, position)? && first.is_none() {
+                first = Some(sku);
+            }
         }
-        Ok(bytes)
+        Ok((first, bytes))
     }
 
     /// Appends `,"<sku>":{…}`, the JSON of a `PriceBookItem`, or nothing when
-    /// the sku has no price in any currency.
+    /// the sku has no price in any currency. Returns whether it appended.
     fn push_entry(
         &self,
         out: &mut Vec<u8>,
         sku: &str,
         index: usize,
         position: usize,
-    ) -> serde_json::Result<()> {
+    ) -> serde_json::Result<bool> {
         let data = self.data;
         let product = &data.catalogue().products[index];
         let prices = &data.prices[index];
         let sku_price = &prices.skus[position];
         if sku_price.list.iter().all(Option::is_none) {
-            return Ok(());
+            return Ok(false);
         }
         let env = |locale| PageEnv {
             data,
@@ -284,7 +315,8 @@ impl<'s, 'a> ItemWriter<'s, 'a> {
         out.push(b',');
         serde_json::to_writer(&mut *out, sku)?;
         out.push(b':');
-        serde_json::to_writer(&mut *out, &item)
+        serde_json::to_writer(&mut *out, &item)?;
+        Ok(true)
     }
 }
 

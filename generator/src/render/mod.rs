@@ -173,14 +173,10 @@ struct StoreMemo {
 }
 
 /// What one store's render of the large generated files leaves for the next: the
-/// price book's blocks, or only their lengths, and where each product's items lie
-/// in each feed.
+/// price book's parts, and where each product's items lie in each feed.
 #[derive(Debug, Default)]
 struct Carry {
-    price_book: Option<manifest::PriceBookBlocks>,
-    /// The lengths of the price book's blocks as written, when `price_book` is
-    /// not kept in memory.
-    price_book_layout: Option<Vec<u32>>,
+    price_book: Option<manifest::PriceBookParts>,
     feeds: Vec<FeedLayout>,
     /// Set when a feed could not be rewritten in part: a render of some products
     /// alone cannot write it whole, because the catalogue it started from may lack
@@ -222,11 +218,28 @@ pub struct MemoState {
     stores: Vec<StoreLayout>,
 }
 
+impl MemoState {
+    /// Returns the price book parts the render wrote, as (output path, size), for
+    /// stores in the order of `stores`.
+    pub fn price_book_parts(&self, stores: &[commerce::settings::Store]) -> Vec<(String, u64)> {
+        let mut files = Vec::new();
+        for layout in &self.stores {
+            let Some(store) = stores.get(layout.position) else {
+                continue;
+            };
+            for part in layout.price_book.iter().flatten() {
+                files.push((format!("{}/{}", store.id.get_ref(), part.file()), part.size()));
+            }
+        }
+        files
+    }
+}
+
 /// One store's part of a [`MemoState`].
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 struct StoreLayout {
     position: usize,
-    price_book: Vec<u32>,
+    price_book: Vec<Option<manifest::WrittenPart>>,
     feeds: Vec<FeedLayout>,
 }
 
@@ -273,11 +286,7 @@ impl RenderMemo {
         slices.sort_unstable_by_key(|(position, _)| *position);
         let mut stores = Vec::with_capacity(self.stores.len());
         for (position, store) in &self.stores {
-            let price_book = match (&store.carry.price_book, &store.carry.price_book_layout) {
-                (Some(blocks), _) => blocks.lengths(),
-                (None, Some(layout)) => layout.clone(),
-                (None, None) => return None,
-            };
+            let price_book = store.carry.price_book.as_ref()?.saved();
             stores.push(StoreLayout {
                 position: *position,
                 price_book,
@@ -293,8 +302,9 @@ impl RenderMemo {
     }
 
     /// A memo for [`render_products`] from the state a build saved. Themes, prices
-    /// and listings are built again by the first render; the price book's blocks
-    /// and the feeds' items are read back from the output as they are needed.
+    /// and listings are built again by the first render; the price book's parts are
+    /// kept by name, and the feeds' items are read back from the output as they are
+    /// needed.
     pub fn from_state(state: MemoState) -> RenderMemo {
         RenderMemo {
             themes: HashMap::new(),
@@ -303,8 +313,7 @@ impl RenderMemo {
                 .into_iter()
                 .map(|store| {
                     let carry = Carry {
-                        price_book: None,
-                        price_book_layout: Some(store.price_book),
+                        price_book: Some(manifest::PriceBookParts::from_saved(store.price_book)),
                         feeds: store.feeds,
                         needs_full: false,
                     };
@@ -669,8 +678,8 @@ fn render_scoped(
             .into_inner()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let (prices, listings) = if memo.layouts_only {
-            if let Some(blocks) = carry.price_book.take() {
-                carry.price_book_layout = Some(blocks.lengths());
+            if let Some(parts) = carry.price_book.take() {
+                carry.price_book = Some(manifest::PriceBookParts::from_saved(parts.saved()));
             }
             (Vec::new(), Vec::new())
         } else {
@@ -1524,14 +1533,14 @@ fn lock(carry: &Mutex<Carry>) -> std::sync::MutexGuard<'_, Carry> {
 }
 
 /// Writes a store's price book, manifest and consent policy. `carry` holds the
-/// price book's blocks, or their layout, from the previous render of the store, if
-/// any, and receives this render's.
+/// price book's parts from the previous render of the store, if any: a render of
+/// some products writes only the parts holding them, and keeps the others.
 #[allow(clippy::too_many_arguments)]
 fn write_price_book(
     prepared: &StoreRender<'_>,
     options: &RenderOptions,
     sink: &dyn OutputSink,
-    write: &impl Fn(&str, &[u8]) -> bool,
+    write: &(impl Fn(&str, &[u8]) -> bool + Sync),
     files: &AtomicUsize,
     failures: &Failures,
     scope: Scope<'_>,
@@ -1539,37 +1548,46 @@ fn write_price_book(
 ) {
     let started = Instant::now();
     let data = &prepared.data;
-    let full = format!("{}/{PRICE_BOOK_PATH}", data.id());
-    let mut carry = lock(carry);
-    let layout = carry.price_book_layout.take();
-    let previous = carry.price_book.take().or_else(|| {
-        // A memo restored from a build's state: the blocks are read back from the
-        // price book that build wrote.
-        let layout = layout?;
-        scope.changed()?;
-        let bytes = sink.previous(&full).ok().flatten()?;
-        manifest::PriceBookBlocks::restore(&bytes, &layout)
-    });
-    let written = match (scope.changed(), previous) {
-        (Some(changed), Some(mut previous)) => previous.update(data, changed).map(|()| previous),
-        _ => manifest::PriceBookBlocks::new(data),
-    }
-    .and_then(|current| {
-        let bytes = current.json(data, &options.build_id)?;
-        carry.price_book = Some(current);
-        Ok(bytes)
-    });
-    drop(carry);
-    // At 100,000 products the price book is about 80 MB: handed over, not copied.
-    match written
-        .map_err(std::io::Error::other)
-        .and_then(|bytes| sink.write_owned(&full, bytes))
-    {
-        Ok(()) => {
+    let store = data.id();
+    let keep_part = |path: &str| {
+        let kept = keep(sink, &format!("{store}/{path}"));
+        if kept {
             files.fetch_add(1, Ordering::Relaxed);
         }
-        Err(error) => failures.write_failed(&full, &error),
+        kept
+    };
+    let retire_part = |path: &str| {
+        let full = format!("{store}/{path}");
+        if let Err(error) = sink.retire(&full) {
+            failures.write_failed(&full, &error);
+        }
+    };
+    let out = manifest::PartOutput {
+        write,
+        keep: &keep_part,
+        retire: &retire_part,
+    };
+    let mut carry = lock(carry);
+    let parts = match (scope.changed(), carry.price_book.take()) {
+        (Some(changed), Some(mut previous)) => previous.update(data, changed, &out).map(|()| previous),
+        _ => manifest::PriceBookParts::new(data, &out),
+    };
+    match parts {
+        Ok(parts) => {
+            write_json(
+                PRICE_BOOK_PATH,
+                &parts.index(data, &options.build_id),
+                write,
+                failures,
+            );
+            carry.price_book = Some(parts);
+        }
+        Err(error) => failures.write_failed(
+            &format!("{store}/{PRICE_BOOK_PATH}"),
+            &std::io::Error::other(error),
+        ),
     }
+    drop(carry);
     write_json(STORE_MANIFEST_PATH, &prepared.manifest, write, failures);
     if let Some(consent) = &data.consent {
         write_json(CONSENT_POLICY_PATH, &consent.policy, write, failures);

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 use crate::build::{build_id, timed};
 use crate::cli::CommandError;
 use crate::load::{self, LoadedShop};
-use crate::output::{OutputSink, checked_relative_path};
+use crate::output::{OutputSink, announces_build, checked_relative_path};
 use crate::render::{self, PageFingerprints, RenderMemo, RenderOptions, RenderReport};
 use crate::serve::changes::Rebuild;
 
@@ -93,6 +93,8 @@ pub struct ChangeSink<'a> {
 struct Rendered {
     digests: BTreeMap<String, FileDigest>,
     changed: BTreeMap<String, Vec<u8>>,
+    /// Files of the previous output that the render replaced under another name.
+    retired: Vec<String>,
 }
 
 impl<'a> ChangeSink<'a> {
@@ -167,17 +169,26 @@ impl OutputSink for ChangeSink<'_> {
         rendered.digests.insert(path.to_owned(), *file_digest);
         Ok(true)
     }
+
+    fn retire(&self, path: &str) -> io::Result<()> {
+        checked_relative_path(path)?;
+        self.rendered
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .retired
+            .push(path.to_owned());
+        Ok(())
+    }
 }
 
 impl ChangeSink<'_> {
-    /// Returns the digest of every file rendered and the bytes of those that changed,
-    /// deleting nothing: for a render of part of the output.
-    fn into_rendered(self) -> (BTreeMap<String, FileDigest>, BTreeMap<String, Vec<u8>>) {
-        let rendered = self
-            .rendered
+    /// Returns the digest of every file rendered, the bytes of those that changed,
+    /// and the files of the previous output it retired: for a render of part of the
+    /// output, which deletes only those.
+    fn into_rendered(self) -> Rendered {
+        self.rendered
             .into_inner()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        (rendered.digests, rendered.changed)
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -197,7 +208,9 @@ impl OutputChanges {
     /// folders left empty. Each file is written to a temporary name and renamed,
     /// so a request never reads half a file.
     pub fn apply(&self, output: &Path) -> Result<(), CommandError> {
-        for (path, bytes) in &self.changed {
+        let (announcing, others): (Vec<_>, Vec<_>) =
+            self.changed.iter().partition(|(path, _)| announces_build(path));
+        for (path, bytes) in others.into_iter().chain(announcing) {
             let target = output.join(path);
             write_replacing(&target, bytes)
                 .map_err(|error| CommandError::io("io-write-failed", &target, &error))?;
@@ -411,9 +424,15 @@ impl Rebuilder {
             self.memo = RenderMemo::default();
             return Err(error.into());
         }
-        let (digests, changed) = sink.into_rendered();
-        let lock = (!changed.is_empty()).then(|| self.prepare_to_write());
+        let Rendered {
+            digests,
+            changed,
+            retired,
+        } = sink.into_rendered();
+        let stale = self.stale(&digests, retired);
+        let lock = (!changed.is_empty() || !stale.is_empty()).then(|| self.prepare_to_write());
         self.write_partial(digests, &changed)?;
+        self.delete_partial(&stale)?;
         drop(lock);
         Ok(changed.len())
     }
@@ -442,12 +461,13 @@ impl Rebuilder {
         let render::Rendered::Done(report, fingerprints) = rendered else {
             return Ok(None);
         };
-        let (digests, written) = sink.into_rendered();
-        let stale: Vec<String> = moved_from
-            .iter()
-            .filter(|path| !digests.contains_key(*path) && self.index.0.contains_key(*path))
-            .cloned()
-            .collect();
+        let Rendered {
+            digests,
+            changed: written,
+            mut retired,
+        } = sink.into_rendered();
+        retired.extend_from_slice(moved_from);
+        let stale = self.stale(&digests, retired);
         let lock = (!written.is_empty() || !stale.is_empty()).then(|| self.prepare_to_write());
         self.write_partial(digests, &written)?;
         self.delete_partial(&stale)?;
@@ -463,6 +483,15 @@ impl Rebuilder {
             elapsed: started.elapsed(),
             partial: true,
         }))
+    }
+
+    /// Returns the files of `candidates` that the output has and a partial render
+    /// with these `digests` did not write again: the files to delete after it.
+    fn stale(&self, digests: &BTreeMap<String, FileDigest>, mut candidates: Vec<String>) -> Vec<String> {
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates.retain(|path| !digests.contains_key(path) && self.index.0.contains_key(path));
+        candidates
     }
 
     /// Waits for any `comptoir build` of this shop to end, then deletes the caches
@@ -486,7 +515,9 @@ impl Rebuilder {
         digests: BTreeMap<String, FileDigest>,
         changed: &BTreeMap<String, Vec<u8>>,
     ) -> Result<(), CommandError> {
-        for (path, bytes) in changed {
+        let (announcing, others): (Vec<_>, Vec<_>) =
+            changed.iter().partition(|(path, _)| announces_build(path));
+        for (path, bytes) in others.into_iter().chain(announcing) {
             let target = self.output.join(path);
             if let Err(error) = write_replacing(&target, bytes) {
                 // Part of the changes may be on disk: index what is really there, and
