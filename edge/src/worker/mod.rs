@@ -183,9 +183,10 @@ async fn read_store(assets: &Fetcher) -> Result<StoreSource, String> {
         ));
     };
     let emails = read_emails(assets, manifest).await?;
-    // NOTE: every part is read and kept, about 800 bytes per sku: a catalogue of
-    // 100,000 skus or more outgrows an isolate's memory. The index gives each part's
-    // first sku, so reading only the parts a request needs is the way there.
+    // NOTE: every part is read and kept. The native host peaks at 700 MB for
+    // 300,000 skus, and an isolate has 128 MB, so a catalogue of a few tens of
+    // thousands of skus or more does not fit. The index gives each part's first
+    // sku, so reading only the parts a request needs is the way there.
     let price_book_parts = futures_util::future::try_join_all(
         crate::catalog::price_book_part_files(price_book)
             .into_iter()
