@@ -84,7 +84,23 @@ pub struct PriceBookPart {
     pub file: String,
 }
 
+/// Returns the XXH3 sum of a part's bytes, which names its file.
+pub fn part_sum(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+/// Returns the path, from the store's folder, of the part whose bytes have `sum`.
+pub fn part_file(sum: u64) -> String {
+    format!("{PRICE_BOOK_PARTS_DIR}{sum:016x}.json")
+}
+
 impl PriceBookPart {
+    /// Returns whether `bytes` are the part's: its file is named after their sum,
+    /// so a part edited or replaced after the build does not match.
+    pub fn matches(&self, bytes: &[u8]) -> bool {
+        self.file == part_file(part_sum(bytes))
+    }
+
     /// Returns whether `file` is a plain `.json` file name inside
     /// [`PRICE_BOOK_PARTS_DIR`], so a reader never opens a file outside that folder.
     pub fn has_valid_file(&self) -> bool {
@@ -195,11 +211,10 @@ impl PriceBook {
         })
     }
 
-    /// Splits the book into an index and parts of at most `per_part` skus, the
-    /// part at position `n` in `_comptoir/pricebook/{n}.json`: for tests and tools
-    /// that publish a book built in memory. The generator names parts after their
-    /// contents instead.
-    pub fn split(&self, per_part: usize) -> (PriceBookIndex, Vec<BTreeMap<String, PriceBookItem>>) {
+    /// Splits the book into an index and parts of at most `per_part` skus, each
+    /// named after the JSON serde writes for it: for tests and tools that publish
+    /// a book built in memory. Returns the index and each part's bytes.
+    pub fn split(&self, per_part: usize) -> serde_json::Result<(PriceBookIndex, Vec<Vec<u8>>)> {
         let per_part = per_part.max(1);
         let mut parts: Vec<BTreeMap<String, PriceBookItem>> = Vec::new();
         for (position, (sku, item)) in self.items.iter().enumerate() {
@@ -210,14 +225,16 @@ impl PriceBook {
                 part.insert(sku.clone(), item.clone());
             }
         }
-        let listed = parts
-            .iter()
-            .enumerate()
-            .map(|(position, part)| PriceBookPart {
+        let mut listed = Vec::with_capacity(parts.len());
+        let mut files = Vec::with_capacity(parts.len());
+        for part in &parts {
+            let bytes = serde_json::to_vec(part)?;
+            listed.push(PriceBookPart {
                 first: part.keys().next().cloned().unwrap_or_default(),
-                file: format!("{PRICE_BOOK_PARTS_DIR}{position}.json"),
-            })
-            .collect();
+                file: part_file(part_sum(&bytes)),
+            });
+            files.push(bytes);
+        }
         let index = PriceBookIndex {
             format: self.format,
             build_id: self.build_id.clone(),
@@ -227,7 +244,7 @@ impl PriceBook {
             currencies: self.currencies.clone(),
             parts: listed,
         };
-        (index, parts)
+        Ok((index, files))
     }
 }
 
@@ -419,33 +436,57 @@ mod tests {
         }
     }
 
+    /// Splits `book` and parses the parts back, as a reader gets them.
+    fn split(book: &PriceBook, per_part: usize) -> (PriceBookIndex, Vec<BTreeMap<String, PriceBookItem>>) {
+        let (index, files) = book.split(per_part).expect("serializable");
+        for (part, bytes) in index.parts.iter().zip(&files) {
+            assert!(part.matches(bytes), "{} is named after its bytes", part.file);
+        }
+        let parts = files
+            .iter()
+            .map(|bytes| serde_json::from_slice(bytes).expect("a part"))
+            .collect();
+        (index, parts)
+    }
+
     #[test]
     fn split_then_assemble_gives_the_book_back() {
         let original = book(&["A", "B", "C", "D", "E"]);
-        let (index, parts) = original.split(2);
+        let (index, parts) = split(&original, 2);
         assert_eq!(parts.len(), 3);
         let firsts: Vec<&str> = index.parts.iter().map(|part| part.first.as_str()).collect();
         assert_eq!(firsts, ["A", "C", "E"]);
-        assert_eq!(index.parts[1].file, "_comptoir/pricebook/1.json");
+        assert!(index.parts[1].has_valid_file(), "{}", index.parts[1].file);
         assert_eq!(PriceBook::assemble(index, parts), Ok(original));
     }
 
     #[test]
+    fn edited_part_no_longer_matches() {
+        let (index, files) = book(&["A", "B"]).split(2).expect("serializable");
+        let edited = String::from_utf8(files[0].clone())
+            .expect("UTF-8")
+            .replace("\"standard\"", "\"reduced\"");
+        assert!(index.parts[0].matches(&files[0]));
+        assert!(!index.parts[0].matches(edited.as_bytes()));
+    }
+
+    #[test]
     fn empty_book_has_no_part() {
-        let (index, parts) = book(&[]).split(2);
+        let (index, parts) = split(&book(&[]), 2);
         assert!(index.parts.is_empty());
         assert_eq!(PriceBook::assemble(index, parts), Ok(book(&[])));
     }
 
     #[test]
     fn part_of_other_build_rejected() {
-        let (index, mut parts) = book(&["A", "B", "C", "D"]).split(2);
+        let (index, mut parts) = split(&book(&["A", "B", "C", "D"]), 2);
         parts[1] = book(&["B2", "D"]).items;
+        let file = index.parts[1].file.clone();
         let error = PriceBook::assemble(index, parts).expect_err("wrong first sku");
         assert_eq!(
             error,
             PriceBookPartError::WrongFirst {
-                file: "_comptoir/pricebook/1.json".to_owned(),
+                file,
                 expected: "C".to_owned(),
                 found: "B2".to_owned(),
             }
@@ -454,7 +495,7 @@ mod tests {
 
     #[test]
     fn overlapping_parts_rejected() {
-        let (mut index, mut parts) = book(&["A", "B", "C", "D"]).split(2);
+        let (mut index, mut parts) = split(&book(&["A", "B", "C", "D"]), 2);
         parts[1] = book(&["B", "D"]).items;
         index.parts[1].first = "B".to_owned();
         assert!(matches!(
@@ -465,7 +506,7 @@ mod tests {
 
     #[test]
     fn missing_part_rejected() {
-        let (index, mut parts) = book(&["A", "B", "C"]).split(2);
+        let (index, mut parts) = split(&book(&["A", "B", "C"]), 2);
         parts.pop();
         assert_eq!(
             PriceBook::assemble(index, parts),
@@ -493,7 +534,7 @@ mod tests {
         ] {
             assert!(!part(bad).has_valid_file(), "{bad} accepted");
         }
-        let (mut index, parts) = book(&["A"]).split(1);
+        let (mut index, parts) = split(&book(&["A"]), 1);
         index.parts[0].file = "_comptoir/pricebook/../../x.json".to_owned();
         assert!(matches!(
             PriceBook::assemble(index, parts),

@@ -206,8 +206,20 @@ fn parse_price_book(source: &StoreSource, book_file: &str) -> Result<PriceBook, 
                 "{part_file}: missing, though the price book lists it: publish the whole build"
             ));
         };
-        let items: BTreeMap<String, PriceBookItem> = serde_json::from_slice(bytes)
-            .map_err(|error| format!("{part_file}:{}:{}: {error}", error.line(), error.column()))?;
+        // The prices the edge charges: a part changed after the build is refused,
+        // whatever it contains.
+        if !part.matches(bytes) {
+            return Err(format!(
+                "{part_file}: the contents do not match the file name, so the part was changed after the build: publish the whole build again"
+            ));
+        }
+        let items: BTreeMap<String, PriceBookItem> = serde_json::from_slice(bytes).map_err(|error| {
+            format!(
+                "{part_file}:{}:{}: {error}: publish the whole build again",
+                error.line(),
+                error.column()
+            )
+        })?;
         parts.push(items);
     }
     PriceBook::assemble(index, parts)

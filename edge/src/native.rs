@@ -293,7 +293,15 @@ pub fn read_catalog(public_dir: &Path) -> Result<Catalog, CatalogError> {
         let book = read(&book_path).and_then(|index| {
             let parts = crate::catalog::price_book_part_files(&index)
                 .into_iter()
-                .map(|file| read(&folder.join(&file)).map(|bytes| (file, bytes)))
+                .map(|file| {
+                    let path = folder.join(&file);
+                    fs::read(&path).map(|bytes| (file, bytes)).map_err(|error| {
+                        format!(
+                            "{}: {error}; the price book lists this part: publish the whole build, or run `comptoir build` again",
+                            path.display()
+                        )
+                    })
+                })
                 .collect::<Result<Vec<_>, String>>()?;
             Ok((index, parts))
         });

@@ -53,6 +53,7 @@ fn missing_part_is_named() {
 
     let error = error_of(dir.path());
     assert!(error.contains(&file), "{error}");
+    assert!(error.contains("publish the whole build"), "{error}");
 }
 
 #[test]
@@ -65,8 +66,27 @@ fn part_of_other_build_rejected() {
     std::fs::copy(store.join(second), store.join(first)).expect("copy part");
 
     let error = error_of(dir.path());
-    assert!(error.contains("comes from another build"), "{error}");
+    assert!(error.contains("do not match the file name"), "{error}");
     assert!(error.contains(first), "{error}");
+}
+
+#[test]
+fn part_edited_by_hand_rejected() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = publish(dir.path());
+    let file = index(&store)["parts"][0]["file"]
+        .as_str()
+        .expect("file")
+        .to_owned();
+    let text = std::fs::read_to_string(store.join(&file)).expect("part");
+    // Same length, another price: only the sum in the file name differs.
+    let edited = text.replacen("\"EUR\":3000", "\"EUR\":1000", 1);
+    assert_ne!(edited, text, "the first part sells AFFICHE at 30.00");
+    std::fs::write(store.join(&file), edited).expect("edit part");
+
+    let error = error_of(dir.path());
+    assert!(error.contains("do not match the file name"), "{error}");
+    assert!(error.contains(&file), "{error}");
 }
 
 #[test]

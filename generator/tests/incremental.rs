@@ -807,11 +807,25 @@ fn price_book_edit_rewrites_one_part() {
     assert_same_as_full_build(shop.path());
 
     // A kept part deleted by hand is written again by the next short build.
-    fs::remove_file(shop.path().join("public/fr/_comptoir/pricebook").join(kept[0])).expect("delete part");
+    let kept_part = shop.path().join("public/fr/_comptoir/pricebook").join(kept[0]);
+    fs::remove_file(&kept_part).expect("delete part");
     edit(
         &shop.path().join("content/products/carte-cadeau.md"),
         "price = \"31\"",
         "price = \"32\"",
+    );
+    assert!(run_build(shop.path()).patched);
+    assert_same_as_full_build(shop.path());
+
+    // So is one edited by hand to another price of the same length.
+    let text = fs::read_to_string(&kept_part).expect("part");
+    let edited = text.replacen("\"EUR\":500", "\"EUR\":100", 1);
+    assert_ne!(edited, text, "the kept part sells variants at 5.00");
+    fs::write(&kept_part, edited).expect("edit part");
+    edit(
+        &shop.path().join("content/products/carte-cadeau.md"),
+        "price = \"32\"",
+        "price = \"33\"",
     );
     assert!(run_build(shop.path()).patched);
     assert_same_as_full_build(shop.path());

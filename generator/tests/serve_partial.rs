@@ -419,12 +419,13 @@ fn serve_writes_make_the_next_build_load_everything() {
     assert!(!root.join(generator::state::STATE_FILE).exists());
 
     // A build while `serve` runs writes the caches again; the next edit `serve`
-    // writes deletes them again.
+    // writes deletes them again. The build changed the output behind `serve`, which
+    // then compares the whole shop with the output again.
     build(&options).expect("build while serve runs");
     assert!(cache.is_file());
     edit(&root.join(TEAPOT), "price = 64.50", "price = 66.50");
     let summary = rebuild_after(&mut rebuilder, root, TEAPOT);
-    assert!(summary.partial);
+    assert!(!summary.partial, "serve renders everything after a build");
     assert!(!cache.exists(), "every write of serve deletes the caches");
     assert!(!root.join(generator::state::STATE_FILE).exists());
     drop(rebuilder);
@@ -436,5 +437,35 @@ fn serve_writes_make_the_next_build_load_everything() {
     let summary = build(&options).expect("build after serve");
     assert!(!summary.patched);
     assert!(!summary.incremental);
+    assert_same_as_full_build(root, &summary.build_id);
+}
+
+#[test]
+fn build_between_rebuilds_is_followed() {
+    let shop = shop(true);
+    let root = shop.path();
+    let (mut rebuilder, _) = started(root);
+    edit(&root.join(TEAPOT), "price = 59.90", "price = 64.50");
+    assert!(rebuild_after(&mut rebuilder, root, TEAPOT).partial);
+
+    // A build of another edit replaces the price book part and the feeds that
+    // `serve` wrote, before `serve` writes the feeds of its own edit.
+    edit(&root.join(TEA), "price = \"8.50\"", "price = \"9.10\"");
+    let options = BuildOptions {
+        root: root.to_path_buf(),
+        output: root.join("public"),
+        stores: Vec::new(),
+        lang: Lang::En,
+    };
+    build(&options).expect("build while serve runs");
+    assert_eq!(
+        rebuilder.finish().expect("finish"),
+        0,
+        "the build wrote the feeds"
+    );
+
+    edit(&root.join(TEAPOT), "price = 64.50", "price = 66.50");
+    let summary = rebuild_after(&mut rebuilder, root, TEAPOT);
+    rebuilder.finish().expect("finish");
     assert_same_as_full_build(root, &summary.build_id);
 }

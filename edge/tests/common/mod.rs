@@ -523,11 +523,11 @@ pub async fn checkout(app: &Router, cart: &str, payment: &str) -> Reply {
 /// does: the index in `_comptoir/pricebook.json` and parts of two skus, so readers
 /// meet more than one part.
 pub fn publish_price_book(store_dir: &std::path::Path, book: &PriceBook) {
-    let (index, parts) = book.split(2);
-    for (listed, items) in index.parts.iter().zip(&parts) {
+    let (index, parts) = book.split(2).expect("json");
+    for (listed, bytes) in index.parts.iter().zip(&parts) {
         let path = store_dir.join(&listed.file);
         std::fs::create_dir_all(path.parent().expect("parts folder")).expect("parts folder");
-        std::fs::write(path, serde_json::to_vec(items).expect("json")).expect("price book part");
+        std::fs::write(path, bytes).expect("price book part");
     }
     let index_path = store_dir.join(commerce::pricebook::PRICE_BOOK_PATH);
     std::fs::create_dir_all(index_path.parent().expect("folder")).expect("folder");

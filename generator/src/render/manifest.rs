@@ -4,15 +4,14 @@
 use std::collections::BTreeMap;
 
 use commerce::pricebook::{
-    PRICE_BOOK_FORMAT, PRICE_BOOK_PARTS_DIR, PaymentOffer, PriceBookIndex, PriceBookPart, ShippingOffer,
-    ShippingOfferRate, ShopIdentity, StoreManifest, StorePages,
+    PRICE_BOOK_FORMAT, PaymentOffer, PriceBookIndex, PriceBookPart, ShippingOffer, ShippingOfferRate,
+    ShopIdentity, StoreManifest, StorePages, part_file, part_sum,
 };
 use commerce::pricing::convert;
 use commerce::settings::{PriceMap, ShippingRate};
 use commerce::tax::TaxRate;
 use commerce::{Currency, Locale, Money, StockPolicy};
 use rayon::prelude::*;
-use xxhash_rust::xxh3::xxh3_64;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::msg;
@@ -25,8 +24,9 @@ use crate::render::store::StoreData;
 pub(crate) struct PartOutput<'o> {
     /// Writes a file; false when the write failed and was reported.
     pub write: &'o (dyn Fn(&str, &[u8]) -> bool + Sync),
-    /// Keeps the previous build's file; false when it must be written.
-    pub keep: &'o (dyn Fn(&str) -> bool + Sync),
+    /// Keeps the previous build's file, given the sum its bytes must have; false
+    /// when it must be written.
+    pub keep: &'o (dyn Fn(&str, u64) -> bool + Sync),
     /// Tells the output that a previous build's part is no longer published.
     pub retire: &'o (dyn Fn(&str) + Sync),
 }
@@ -45,7 +45,7 @@ pub struct WrittenPart {
 impl WrittenPart {
     /// Returns the path of its file from the store's folder.
     pub fn file(&self) -> String {
-        format!("{PRICE_BOOK_PARTS_DIR}{:016x}.json", self.sum)
+        part_file(self.sum)
     }
 
     /// Returns its size in bytes.
@@ -127,7 +127,10 @@ impl PriceBookParts {
             .zip(order.par_chunks(PRICE_BOOK_PART))
             .zip(stale)
             .try_for_each(|((part, run), stale)| {
-                let kept = !stale && part.as_ref().is_none_or(|written| (out.keep)(&written.file()));
+                let kept = !stale
+                    && part
+                        .as_ref()
+                        .is_none_or(|written| (out.keep)(&written.file(), written.sum));
                 if kept {
                     return Ok(());
                 }
@@ -238,7 +241,7 @@ impl<'s, 'a> ItemWriter<'s, 'a> {
         bytes.push(b'}');
         let part = WrittenPart {
             first: first.to_owned(),
-            sum: xxh3_64(&bytes),
+            sum: part_sum(&bytes),
             size: bytes.len() as u64,
         };
         (out.write)(&part.file(), &bytes);

@@ -302,9 +302,8 @@ impl RenderMemo {
     }
 
     /// A memo for [`render_products`] from the state a build saved. Themes, prices
-    /// and listings are built again by the first render; the price book's parts are
-    /// kept by name, and the feeds' items are read back from the output as they are
-    /// needed.
+    /// and listings are built again by the first render. The price book's parts are
+    /// kept by name, and the feeds' items are read back from the output when needed.
     pub fn from_state(state: MemoState) -> RenderMemo {
         RenderMemo {
             themes: HashMap::new(),
@@ -1549,8 +1548,16 @@ fn write_price_book(
     let started = Instant::now();
     let data = &prepared.data;
     let store = data.id();
-    let keep_part = |path: &str| {
-        let kept = keep(sink, &format!("{store}/{path}"));
+    let keep_part = |path: &str, sum: u64| {
+        let full = format!("{store}/{path}");
+        // The edge charges these prices: a part edited by hand to the same size is
+        // written again, which the size check of `keep` alone would miss.
+        let intact = match sink.previous(&full) {
+            Ok(Some(bytes)) => commerce::pricebook::part_sum(&bytes) == sum,
+            Ok(None) => true,
+            Err(_) => false,
+        };
+        let kept = intact && keep(sink, &full);
         if kept {
             files.fetch_add(1, Ordering::Relaxed);
         }

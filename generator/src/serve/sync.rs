@@ -300,6 +300,20 @@ pub struct Rebuilder {
     /// Whether the sitemaps and feeds still describe the catalogue before the last
     /// rebuild of a few products: [`Rebuilder::finish`] writes them.
     listings_stale: bool,
+    /// The input record of the last `comptoir build` as seen after this
+    /// rebuilder's last look: a build rewrites it whenever it changes the output.
+    build_mark: Option<BuildMark>,
+}
+
+/// Size, modification time and inode of a file, which change when it is rewritten.
+type BuildMark = (u64, Option<std::time::SystemTime>, u64);
+
+/// Returns the mark of the input record that every `comptoir build` of the shop
+/// in `root` writes or deletes when it changes the output.
+fn build_mark(root: &Path) -> Option<BuildMark> {
+    use std::os::unix::fs::MetadataExt;
+    let metadata = fs::metadata(root.join(crate::inputs::INPUTS_FILE)).ok()?;
+    Some((metadata.len(), metadata.modified().ok(), metadata.ino()))
 }
 
 impl std::fmt::Debug for Rebuilder {
@@ -320,6 +334,7 @@ impl Rebuilder {
     /// what `output` already contains.
     pub fn new(root: PathBuf, output: PathBuf) -> Result<Rebuilder, CommandError> {
         let index = OutputIndex::scan(&output)?;
+        let mark = build_mark(&root);
         Ok(Rebuilder {
             root,
             output,
@@ -329,7 +344,25 @@ impl Rebuilder {
             memo: RenderMemo::default(),
             build_id: String::new(),
             listings_stale: false,
+            build_mark: mark,
         })
+    }
+
+    /// Drops the index, memo and pending sitemaps and feeds when a `comptoir build`
+    /// ran since the last rebuild, because the build replaced the files they
+    /// describe. The next rebuild then compares the whole shop with the output
+    /// again. The caller holds the build lock.
+    fn follow_builds(&mut self) {
+        let mark = build_mark(&self.root);
+        if mark == self.build_mark {
+            return;
+        }
+        tracing::debug!("a build changed the output; indexing it again");
+        self.build_mark = mark;
+        self.index = OutputIndex::scan(&self.output).unwrap_or_default();
+        self.fingerprints = PageFingerprints::default();
+        self.memo = RenderMemo::default();
+        self.listings_stale = false;
     }
 
     /// Returns the store ids of the shop last loaded, or else the store folders of the
@@ -359,6 +392,23 @@ impl Rebuilder {
     /// did not change.
     pub fn rebuild(&mut self, plan: Rebuild, paths: &[PathBuf]) -> Result<RebuildSummary, CommandError> {
         let started = Instant::now();
+        // Held until the files are written, so no build changes the output between
+        // the comparison with the index and the writes.
+        let _lock = crate::build::wait_for_builds(&self.root);
+        self.follow_builds();
+        let rebuilt = self.rebuild_locked(plan, paths, started);
+        // A full rebuild records the inputs as a build does: that mark is its own.
+        self.build_mark = build_mark(&self.root);
+        rebuilt
+    }
+
+    /// Runs [`Rebuilder::rebuild`] once the build lock is held.
+    fn rebuild_locked(
+        &mut self,
+        plan: Rebuild,
+        paths: &[PathBuf],
+        started: Instant,
+    ) -> Result<RebuildSummary, CommandError> {
         tracing::debug!(
             paths = paths.len(),
             partial_allowed = self.memo.allows_partial(),
@@ -403,6 +453,8 @@ impl Rebuilder {
     /// out; does nothing after any other rebuild. Returns the number of files
     /// written.
     pub fn finish(&mut self) -> Result<usize, CommandError> {
+        let _lock = crate::build::wait_for_builds(&self.root);
+        self.follow_builds();
         if !self.listings_stale {
             return Ok(0);
         }
@@ -430,10 +482,11 @@ impl Rebuilder {
             retired,
         } = sink.into_rendered();
         let stale = self.stale(&digests, retired);
-        let lock = (!changed.is_empty() || !stale.is_empty()).then(|| self.prepare_to_write());
+        if !changed.is_empty() || !stale.is_empty() {
+            self.forget_build_caches();
+        }
         self.write_partial(digests, &changed)?;
         self.delete_partial(&stale)?;
-        drop(lock);
         Ok(changed.len())
     }
 
@@ -468,10 +521,11 @@ impl Rebuilder {
         } = sink.into_rendered();
         retired.extend_from_slice(moved_from);
         let stale = self.stale(&digests, retired);
-        let lock = (!written.is_empty() || !stale.is_empty()).then(|| self.prepare_to_write());
+        if !written.is_empty() || !stale.is_empty() {
+            self.forget_build_caches();
+        }
         self.write_partial(digests, &written)?;
         self.delete_partial(&stale)?;
-        drop(lock);
         self.fingerprints.0.extend(fingerprints.0);
         self.build_id = build_id.clone();
         self.listings_stale = true;
@@ -494,22 +548,19 @@ impl Rebuilder {
         candidates
     }
 
-    /// Waits for any `comptoir build` of this shop to end, then deletes the caches
-    /// it left: they would describe an output that `serve` is about to change, and
-    /// the next build would keep pages that `serve` changed. Returns the build lock,
-    /// to hold until the files are written.
-    fn prepare_to_write(&self) -> Option<fs::File> {
-        let lock = crate::build::wait_for_builds(&self.root);
+    /// Deletes the caches a `comptoir build` left: they would describe an output
+    /// that `serve` is about to change, and the next build would keep pages that
+    /// `serve` changed. The caller holds the build lock.
+    fn forget_build_caches(&self) {
         let deleted = crate::cache::PageCache::delete(&self.root)
             .and_then(|()| crate::state::BuildState::delete(&self.root));
         if let Err(error) = deleted {
             tracing::warn!(%error, "could not delete the build cache");
         }
-        lock
     }
 
     /// Writes the files of a partial render and records them in the index. The
-    /// caller holds the lock of [`Rebuilder::prepare_to_write`].
+    /// caller holds the build lock.
     fn write_partial(
         &mut self,
         digests: BTreeMap<String, FileDigest>,
@@ -533,7 +584,7 @@ impl Rebuilder {
     }
 
     /// Deletes files of the output that a partial render no longer produces. The
-    /// caller holds the lock of [`Rebuilder::prepare_to_write`].
+    /// caller holds the build lock.
     fn delete_partial(&mut self, paths: &[String]) -> Result<(), CommandError> {
         for path in paths {
             let target = self.output.join(path);
@@ -578,10 +629,10 @@ impl Rebuilder {
             render::render_shop_memo(shop, &options, &sink, &self.fingerprints, &mut self.memo)
         })?;
         let changes = sink.into_changes();
-        let lock =
-            (!changes.changed.is_empty() || !changes.deleted.is_empty()).then(|| self.prepare_to_write());
+        if !changes.changed.is_empty() || !changes.deleted.is_empty() {
+            self.forget_build_caches();
+        }
         let applied = timed("write", || changes.apply(&self.output));
-        drop(lock);
         if let Err(error) = applied {
             // Part of the changes may be on disk: index what is really there.
             self.index = OutputIndex::scan(&self.output).unwrap_or_default();

@@ -15,7 +15,11 @@ pub fn assemble(read: impl Fn(&str) -> Vec<u8>) -> PriceBook {
     let parts: Vec<BTreeMap<String, PriceBookItem>> = index
         .parts
         .iter()
-        .map(|part| serde_json::from_slice(&read(&part.file)).expect("a price book part"))
+        .map(|part| {
+            let bytes = read(&part.file);
+            assert!(part.matches(&bytes), "{} is named after its contents", part.file);
+            serde_json::from_slice(&bytes).expect("a price book part")
+        })
         .collect();
     PriceBook::assemble(index, parts).expect("parts of one price book")
 }
