@@ -310,11 +310,13 @@ impl UpdateSink {
         self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Returns whether the file at `path` in the output already has these bytes.
+    /// Returns whether the file at `path` in the output already has these bytes. It
+    /// is read in chunks: a feed of 10,000 products is 16 MB, and a buffer of that
+    /// size is zeroed page by page by the kernel before it is used.
     fn unchanged(&self, path: &Path, bytes: &[u8]) -> bool {
         match fs::metadata(path) {
             Ok(metadata) if metadata.is_file() && metadata.len() == bytes.len() as u64 => {
-                fs::read(path).is_ok_and(|current| current == bytes)
+                same_as_file(path, bytes).unwrap_or(false)
             }
             _ => false,
         }
@@ -460,6 +462,23 @@ impl OutputSink for UpdateSink {
     }
 }
 
+/// Returns whether the file at `path` holds exactly `bytes`.
+fn same_as_file(path: &Path, mut bytes: &[u8]) -> io::Result<bool> {
+    let mut file = io::BufReader::with_capacity(1 << 16, fs::File::open(path)?);
+    loop {
+        let chunk = file.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(bytes.is_empty());
+        }
+        let length = chunk.len().min(bytes.len());
+        if length == 0 || chunk[..length] != bytes[..length] {
+            return Ok(false);
+        }
+        bytes = &bytes[length..];
+        file.consume(length);
+    }
+}
+
 /// Returns whether two files have the same bytes. A missing `second` differs.
 fn same_bytes(first: &Path, second: &Path) -> io::Result<bool> {
     let (Ok(first_meta), Ok(second_meta)) = (fs::metadata(first), fs::metadata(second)) else {
@@ -513,6 +532,22 @@ mod tests {
         cache.sizes.insert("fr/index.html".to_owned(), 12);
         cache.sizes.insert("fr/robots.txt".to_owned(), 3);
         cache
+    }
+
+    #[test]
+    fn same_as_file_compares_every_byte() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("feed.xml");
+        let bytes: Vec<u8> = (0..200_000u32).map(|n| (n % 251) as u8).collect();
+        fs::write(&path, &bytes).expect("write");
+        assert!(same_as_file(&path, &bytes).expect("read"));
+        let mut changed = bytes.clone();
+        changed[150_000] ^= 1;
+        assert!(!same_as_file(&path, &changed).expect("read"));
+        assert!(!same_as_file(&path, &bytes[..199_999]).expect("read"));
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(!same_as_file(&path, &longer).expect("read"));
     }
 
     #[test]

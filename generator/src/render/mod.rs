@@ -1488,28 +1488,25 @@ fn splice_feeds(
             return None;
         };
 
-        // The head is written again from the settings; each changed product's items
-        // replace its old ones, and the runs of products between are copied.
+        // The head is written again from the settings, and each changed product's
+        // items replace its old ones, in the previous file's buffer: a new buffer
+        // as large as the feed costs more than the moves of its tail.
         let head = seo::feed_head(env).into_bytes();
-        let mut out = Vec::with_capacity(old.len() + 4096 * changed.len());
-        out.extend_from_slice(&head);
         let offsets: Vec<usize> = std::iter::once(layout.head as usize)
             .chain(layout.items.iter().scan(layout.head as usize, |end, length| {
                 *end += *length as usize;
                 Some(*end)
             }))
             .collect();
-        let mut copied_to = 0;
-        for index in changed.iter().copied().filter(|index| *index < products) {
-            out.extend_from_slice(&old[offsets[copied_to]..offsets[index]]);
+        let mut out = old;
+        // From the last product to the first, so the offsets before stay right.
+        for index in changed.iter().copied().filter(|index| *index < products).rev() {
             let (items, lengths) = seo::feed_items_measured(env, index..index + 1);
-            out.extend_from_slice(&items);
+            out.splice(offsets[index]..offsets[index + 1], items);
             layout.items[index] = lengths.first().copied().unwrap_or(0);
-            copied_to = index + 1;
         }
-        out.extend_from_slice(&old[offsets[copied_to]..]);
+        out.splice(..layout.head as usize, head.iter().copied());
         layout.head = head.len() as u64;
-        drop(old);
         match sink.write_owned(&full, out) {
             Ok(()) => {
                 files.fetch_add(1, Ordering::Relaxed);
