@@ -111,8 +111,8 @@ fn all_static(total: usize) -> Split {
 
 // NOTE: Cloudflare also rejects a static asset over 25 MiB. The product feed,
 // `feeds/<locale>-<currency>.xml`, passes that size at about 16,000 products of
-// the synthetic catalogue (165 MB at 100,000), and it is one folder deep, so it
-// cannot move to R2 here: such a shop cannot deploy its feed to a Worker yet.
+// the synthetic catalogue (165 MB at 100,000). It is one folder deep, so it
+// cannot move to R2 here, and such a shop cannot deploy its feed to a Worker yet.
 
 /// Returns the folder of two levels (`fr/produits/`) that `path` can move to R2
 /// with, or `None` for files that stay static: those of `_comptoir/` and
