@@ -54,7 +54,7 @@ pub struct PriceBook {
 }
 
 /// The published price book: the header of a [`PriceBook`] and the list of the
-/// files holding its items.
+/// files containing its items.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceBookIndex {
     /// Layout version, [`PRICE_BOOK_FORMAT`].

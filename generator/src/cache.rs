@@ -462,7 +462,7 @@ impl OutputSink for UpdateSink {
     }
 }
 
-/// Returns whether the file at `path` holds exactly `bytes`.
+/// Returns whether the file at `path` contains exactly `bytes`.
 fn same_as_file(path: &Path, mut bytes: &[u8]) -> io::Result<bool> {
     let mut file = io::BufReader::with_capacity(1 << 16, fs::File::open(path)?);
     loop {

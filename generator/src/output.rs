@@ -43,9 +43,8 @@ pub trait OutputSink: Sync {
 
     /// Notes that the previous build's file at `path` is not part of this output
     /// any more, such as a price book part whose contents changed and so its name.
-    /// A render of part of the output calls it for the files it replaces; sinks
-    /// that delete every file of the previous build not written or kept again
-    /// ignore it.
+    /// A render of part of the output calls it for the files it replaces. Sinks
+    /// that delete every previous file not written or kept again ignore it.
     fn retire(&self, path: &str) -> io::Result<()> {
         checked_relative_path(path)?;
         Ok(())

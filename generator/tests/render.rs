@@ -334,7 +334,7 @@ fn price_books_and_manifest() {
         serde_json::to_string_pretty(&value).expect("serializable")
     };
     for store in ["fr", "ch"] {
-        // Each part holds the bytes serde writes for its items, which the generator
+        // Each part contains the bytes serde writes for its items, which the generator
         // writes from borrowed data without building them.
         let index: commerce::pricebook::PriceBookIndex =
             serde_json::from_str(text(minimal(), &format!("{store}/_comptoir/pricebook.json")))

@@ -56,8 +56,8 @@ impl WrittenPart {
 
 /// A store's price book, written as parts of [`PRICE_BOOK_PART`] skus in sku order
 /// (`commerce::PriceBookIndex`), each file named after its contents. After a
-/// change of a few products only the parts holding their skus are written again;
-/// the others are kept, and the index names them all.
+/// change of a few products, only the parts that contain their skus are written
+/// again. The index lists the others under their unchanged names.
 ///
 /// The items are the JSON of `commerce::PriceBookItem`, but none is built: each
 /// is written from borrowed catalogue data, and parts are written in parallel.
@@ -65,10 +65,10 @@ impl WrittenPart {
 pub struct PriceBookParts {
     /// (product index, position in `ProductPrices::skus`) of every sku, sorted by
     /// sku as the `BTreeMap` of a `commerce::PriceBook` is. Empty when the parts
-    /// come from a saved state; [`PriceBookParts::update`] sorts them again.
+    /// come from a saved state, because [`PriceBookParts::update`] sorts them again.
     order: Vec<(u32, u32)>,
-    /// The part of each run of [`PRICE_BOOK_PART`] skus of `order`; `None` for a run
-    /// whose skus all lack a price, which publishes no file.
+    /// The part of each run of [`PRICE_BOOK_PART`] skus of `order`. It is `None` for
+    /// a run whose skus all lack a price, which publishes no file.
     parts: Vec<Option<WrittenPart>>,
 }
 
@@ -84,7 +84,8 @@ impl PriceBookParts {
         Ok(PriceBookParts { order, parts })
     }
 
-    /// Parts saved by [`PriceBookParts::saved`], for [`PriceBookParts::update`].
+    /// Returns the parts that [`PriceBookParts::saved`] returned, ready for
+    /// [`PriceBookParts::update`].
     pub fn from_saved(parts: Vec<Option<WrittenPart>>) -> PriceBookParts {
         PriceBookParts {
             order: Vec::new(),
